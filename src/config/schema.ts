@@ -1,0 +1,243 @@
+import { z } from 'zod';
+import { EVENT_TYPES } from '../events/event-type.js';
+import { parseDuration } from './duration.js';
+import { Secret } from './secret.js';
+
+/**
+ * The shape of devices.yaml as written (snake_case keys). Every object is strict: an unknown key
+ * is an error. Values have already been through ${VAR} interpolation when this runs; resolve.ts
+ * turns the result into the camelCase `Config` the rest of netwatch uses.
+ */
+
+const duration = z
+  .string({ error: 'expected a duration such as 30s, 15m or 2h' })
+  .transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `invalid duration "${text}": use a number and one unit (ms, s, m, h, d), such as 30s or 15m`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const secret = z
+  .string({ error: 'expected a string (a secret; use ${VAR} to read it from the environment)' })
+  .min(1, { error: 'must not be empty' })
+  .transform((value) => new Secret(value));
+
+const port = z
+  .number({ error: 'expected a port number (1-65535)' })
+  .int({ error: 'expected a whole port number' })
+  .min(1, { error: 'port must be between 1 and 65535' })
+  .max(65535, { error: 'port must be between 1 and 65535' });
+
+const LISTEN = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/;
+
+/** `host:port` or `[v6]:port`; the result keeps host and port apart. */
+const listen = z
+  .string({ error: 'expected host:port, such as 127.0.0.1:9877' })
+  .transform((text, ctx) => {
+    const match = LISTEN.exec(text);
+    const portNumber = Number(match?.[3]);
+    if (!match || portNumber < 1 || portNumber > 65535) {
+      ctx.addIssue({ code: 'custom', message: `invalid listen address "${text}": expected host:port` });
+      return z.NEVER;
+    }
+    return { host: match[1] ?? match[2] ?? '', port: portNumber };
+  });
+
+const url = z.url({ error: 'expected an http(s) URL', protocol: /^https?$/ });
+
+const name = z
+  .string({ error: 'expected a name' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'use letters, digits, ".", "_" and "-" only' });
+
+const version = z.union([z.literal('2c'), z.literal(3), z.literal('3')], {
+  error: 'unsupported SNMP version: use 2c or 3',
+});
+
+const snmpAuth = z.strictObject({
+  protocol: z.enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'], {
+    error: 'must be one of md5, sha, sha224, sha256, sha384, sha512',
+  }),
+  key: secret.refine((s) => s.reveal().length >= 8, { error: 'must be at least 8 characters (RFC 3414)' }),
+});
+
+const snmpPriv = z.strictObject({
+  protocol: z.enum(['des', 'aes', 'aes256b', 'aes256r'], { error: 'must be one of des, aes, aes256b, aes256r' }),
+  key: secret.refine((s) => s.reveal().length >= 8, { error: 'must be at least 8 characters (RFC 3414)' }),
+});
+
+/**
+ * One level of SNMP settings (defaults, a credential set or a device). Transport keys merge down
+ * level by level; the security keys (version, community, user, auth, priv, context) come as one
+ * unit from the most specific level that sets `version`.
+ */
+export const snmpLevel = z
+  .strictObject({
+    version: version.optional(),
+    community: secret.optional(),
+    user: z.string({ error: 'expected a user name' }).min(1).optional(),
+    auth: snmpAuth.optional(),
+    priv: snmpPriv.optional(),
+    context: z.string({ error: 'expected a context name' }).optional(),
+    port: port.optional(),
+    timeout: duration.optional(),
+    retries: z.number({ error: 'expected a whole number' }).int().min(0).max(5).optional(),
+    max_repetitions: z.number({ error: 'expected a whole number' }).int().min(1).max(200).optional(),
+  })
+  .superRefine((level, ctx) => {
+    const security = ['community', 'user', 'auth', 'priv', 'context'] as const;
+    if (level.version === undefined) {
+      for (const key of security) {
+        if (level[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: `needs "version" (2c or 3) beside it` });
+      }
+      return;
+    }
+    if (level.version === '2c') {
+      if (level.community === undefined)
+        ctx.addIssue({ code: 'custom', path: ['community'], message: 'SNMP v2c needs a community' });
+      for (const key of ['user', 'auth', 'priv', 'context'] as const) {
+        if (level[key] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'is an SNMPv3 setting; this level is v2c' });
+      }
+      return;
+    }
+    if (level.community !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['community'], message: 'is a v2c setting; SNMPv3 uses user/auth/priv' });
+    if (level.user === undefined) ctx.addIssue({ code: 'custom', path: ['user'], message: 'SNMPv3 needs a user' });
+    if (level.auth === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth'],
+        message: 'SNMPv3 needs auth: { protocol, key } (authNoPriv or authPriv; noAuthNoPriv is not supported)',
+      });
+  });
+
+const netconfLevel = z.strictObject({
+  port: port.optional(),
+  timeout: duration.optional(),
+});
+
+const netconfCredentials = z.strictObject({
+  username: z.string({ error: 'expected a user name' }).min(1),
+  password: secret.optional(),
+  private_key_file: z.string({ error: 'expected a file path' }).min(1).optional(),
+});
+
+const watch = z.strictObject({
+  processes: z.array(z.string({ error: 'expected a process name' }).min(1), { error: 'expected a list of process names' }),
+});
+
+const interfaceGroups = z.record(
+  name,
+  z
+    .array(z.string({ error: 'expected an interface name' }).min(1), { error: 'expected a list of interface names' })
+    .min(1, { error: 'names no interface: list the interfaces of this group, such as [xe-0/1/0, xe-1/1/0]' }),
+  { error: 'expected a mapping of group name to interface names' },
+);
+
+const device = z.strictObject({
+  name,
+  host: z.string({ error: 'expected a host name or IP address' }).min(1, { error: 'must not be empty' }),
+  site: name.optional(),
+  credentials: z.string({ error: 'expected the name of a credential set' }).optional(),
+  interval: duration.optional(),
+  snmp: z.union([z.literal(false), snmpLevel], { error: 'expected SNMP settings, or false to disable SNMP' }).optional(),
+  netconf: netconfLevel.optional(),
+  watch: watch.optional(),
+  interface_groups: interfaceGroups.optional(),
+});
+
+const ratio = z.number({ error: 'expected a ratio between 0 and 1' }).gt(0).lt(1);
+
+export const configSchema = z.strictObject({
+  http: z
+    .strictObject({
+      listen: listen.default({ host: '127.0.0.1', port: 9877 }),
+      token: secret.optional(),
+    })
+    .default({ listen: { host: '127.0.0.1', port: 9877 } }),
+  storage: z.strictObject({ dir: z.string({ error: 'expected a directory path' }).min(1) }).default({ dir: './data' }),
+  defaults: z
+    .strictObject({
+      interval: duration.optional(),
+      site: name.optional(),
+      snmp: snmpLevel.optional(),
+      netconf: netconfLevel.optional(),
+      watch: watch.optional(),
+    })
+    .default({}),
+  credentials: z
+    .record(
+      name,
+      z.strictObject({ snmp: snmpLevel.optional(), netconf: netconfCredentials.optional() }),
+      { error: 'expected a mapping of credential set name to settings' },
+    )
+    .default({}),
+  devices: z.array(device, { error: 'expected a list of devices' }),
+  traps: z
+    .strictObject({
+      listen,
+      communities: z.array(secret, { error: 'expected a list of communities' }).default([]),
+    })
+    .optional(),
+  syslog: z.strictObject({ listen }).optional(),
+  detect: z
+    .strictObject({
+      traffic_drop: z
+        .strictObject({
+          drop_ratio: ratio.default(0.5),
+          recover_ratio: ratio.default(0.8),
+          min_bps: z.number({ error: 'expected bits per second' }).min(0).default(1_000_000),
+          for: z.number({ error: 'expected a number of polls' }).int().min(1).default(2),
+        })
+        .default({ drop_ratio: 0.5, recover_ratio: 0.8, min_bps: 1_000_000, for: 2 }),
+      unreachable_after: z.number({ error: 'expected a number of polls' }).int().min(1).default(3),
+    })
+    .default({ traffic_drop: { drop_ratio: 0.5, recover_ratio: 0.8, min_bps: 1_000_000, for: 2 }, unreachable_after: 3 }),
+  incidents: z
+    .strictObject({
+      merge_window: duration.default(15 * 60_000),
+      lead_up: duration.default(30 * 60_000),
+      quiet_period: duration.default(10 * 60_000),
+    })
+    .default({ merge_window: 15 * 60_000, lead_up: 30 * 60_000, quiet_period: 10 * 60_000 }),
+  notify: z
+    .strictObject({
+      page_on: z
+        .array(z.enum(EVENT_TYPES, { error: `must be an event type: ${EVENT_TYPES.join(', ')}` }))
+        .default(['master_switchover', 'member_down', 'vc_split_brain', 'process_crash', 'traffic_drop']),
+      pagerduty: z.strictObject({ routing_key: secret, url: url.default('https://events.pagerduty.com/v2/enqueue') }).optional(),
+      alertmanager: z.strictObject({ url }).optional(),
+      webhook: z.strictObject({ url, secret: secret.optional() }).optional(),
+    })
+    .default({ page_on: ['master_switchover', 'member_down', 'vc_split_brain', 'process_crash', 'traffic_drop'] }),
+  influx: z
+    .strictObject({
+      url,
+      database: z.string({ error: 'expected a database name' }).min(1),
+      username: z.string().optional(),
+      password: secret.optional(),
+    })
+    .optional(),
+});
+
+export type RawConfig = z.output<typeof configSchema>;
+export type RawSnmpLevel = z.output<typeof snmpLevel>;
+export type RawDevice = z.output<typeof device>;
+
+/** Keys whose values are secrets: a problem report never echoes their value. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'community',
+  'communities',
+  'key',
+  'password',
+  'routing_key',
+  'token',
+  'secret',
+]);
