@@ -17,7 +17,9 @@ Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error.
 Default FILE: devices.yaml`;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -27,12 +29,18 @@ const COMMANDS = {
   check: async (args, out) => {
     const { values } = parseArgs({
       args: [...args],
-      options: { config: { type: 'string', short: 'c', default: 'devices.yaml' }, print: { type: 'boolean' } },
+      options: {
+        config: { type: 'string', short: 'c', default: 'devices.yaml' },
+        print: { type: 'boolean' },
+      },
     });
     return runCheck(values.config, values.print ?? false, process.env, out);
   },
   run: async (args, out) => {
-    const { values } = parseArgs({ args: [...args], options: { config: { type: 'string', short: 'c', default: 'devices.yaml' } } });
+    const { values } = parseArgs({
+      args: [...args],
+      options: { config: { type: 'string', short: 'c', default: 'devices.yaml' } },
+    });
     const { runDaemon } = await import('./cli/run.js');
     return runDaemon(values.config, process.env, out);
   },
@@ -57,7 +65,11 @@ const COMMANDS = {
       return 2;
     }
     const { runPoll } = await import('./cli/poll.js');
-    return runPoll({ file: values.config, device, json: values.json ?? false, rateSeconds }, process.env, out);
+    return runPoll(
+      { file: values.config, device, json: values.json ?? false, rateSeconds },
+      process.env,
+      out,
+    );
   },
 } satisfies Record<string, Command>;
 
@@ -71,7 +83,9 @@ export async function main(argv: readonly string[], out: Output): Promise<number
     out.print(version());
     return 0;
   }
-  const command: Command | undefined = Object.hasOwn(COMMANDS, name) ? COMMANDS[name as keyof typeof COMMANDS] : undefined;
+  const command: Command | undefined = Object.hasOwn(COMMANDS, name)
+    ? COMMANDS[name as keyof typeof COMMANDS]
+    : undefined;
   if (!command) {
     out.error(`netwatch: unknown command "${name}"\n\n${HELP}`);
     return 2;
@@ -92,7 +106,9 @@ main(process.argv.slice(2), processOutput).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`netwatch: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `netwatch: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -1,6 +1,6 @@
+import type { Environment } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import { formatProblem } from '../config/problems.js';
-import type { Environment } from '../config/env.js';
 import type { Output } from './output.js';
 
 /** `netwatch check`: exit 0 valid, 2 invalid (one line per problem), 1 unreadable. */

@@ -1,5 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parse, parseDocument, Scalar, type YAMLError } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parse,
+  parseDocument,
+  Scalar,
+  type YAMLError,
+} from 'yaml';
 import type { z } from 'zod';
 import { type Environment, interpolate } from './env.js';
 import {
@@ -32,7 +42,8 @@ function interpolateTree(node: Node | null | undefined, path: KeyPath, state: In
   const { env, problems } = state;
   if (isMap(node)) {
     for (const pair of node.items) {
-      if (isScalar(pair.key)) interpolateTree(pair.value as Node | null, [...path, String(pair.key.value)], state);
+      if (isScalar(pair.key))
+        interpolateTree(pair.value as Node | null, [...path, String(pair.key.value)], state);
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, index) => {
@@ -79,9 +90,13 @@ function problemFromIssue(issue: z.core.$ZodIssue, written: ReadonlyMap<string, 
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     // `snmp: false | {...}`: when the value had the right shape for one branch (its issues sit
     // below the value, not on it), report that branch's issues instead of "matches no option".
-    const shaped = issue.errors.find((branch) => branch.length > 0 && branch.every((inner) => inner.path.length > 0));
+    const shaped = issue.errors.find(
+      (branch) => branch.length > 0 && branch.every((inner) => inner.path.length > 0),
+    );
     if (shaped)
-      return shaped.flatMap((inner) => problemFromIssue({ ...inner, path: [...issue.path, ...inner.path] }, written));
+      return shaped.flatMap((inner) =>
+        problemFromIssue({ ...inner, path: [...issue.path, ...inner.path] }, written),
+      );
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) {
     return [{ path, message: 'is required' }];
@@ -120,16 +135,29 @@ export function loadConfigText(text: string, file: string, env: Environment): Lo
   if (doc.errors.length > 0) {
     // Only the first: after a syntax error the parser's later complaints are echoes of it.
     const [first] = doc.errors as [YAMLError, ...YAMLError[]];
-    const lineText = text.slice(0, first.pos[0]).split('\n').pop() + (text.slice(first.pos[0]).split('\n')[0] ?? '');
+    const lineText =
+      text.slice(0, first.pos[0]).split('\n').pop() + (text.slice(first.pos[0]).split('\n')[0] ?? '');
     const hint = lineText.includes('${') ? ' (a ${VAR} inside { } or [ ] must be quoted: "${VAR}")' : '';
-    const problem = { path: [], offset: first.pos[0], message: `YAML syntax error: ${first.message.split('\n')[0]}${hint}` };
+    const problem = {
+      path: [],
+      offset: first.pos[0],
+      message: `YAML syntax error: ${first.message.split('\n')[0]}${hint}`,
+    };
     return { ok: false, kind: 'invalid', problems: locate(file, doc, lines, [problem]) };
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     return {
       ok: false,
       kind: 'invalid',
-      problems: [{ file, line: 1, col: 1, path: '(root)', message: 'the file is empty: expected a mapping with a "devices" list' }],
+      problems: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          path: '(root)',
+          message: 'the file is empty: expected a mapping with a "devices" list',
+        },
+      ],
     };
   }
   const problems: Problem[] = [];
@@ -151,7 +179,8 @@ export function loadConfigText(text: string, file: string, env: Environment): Lo
   }
   const resolved = resolveConfig(parsed.data, file);
   problems.push(...resolved.problems);
-  if (problems.length > 0) return { ok: false, kind: 'invalid', problems: locate(file, doc, lines, problems) };
+  if (problems.length > 0)
+    return { ok: false, kind: 'invalid', problems: locate(file, doc, lines, problems) };
   return { ok: true, config: resolved.config };
 }
 
@@ -166,4 +195,3 @@ export async function loadConfigFile(file: string, env: Environment): Promise<Lo
   }
   return loadConfigText(text, file, env);
 }
-

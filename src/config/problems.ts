@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair, type Document } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node, type Pair } from 'yaml';
 import { SECRET_KEYS } from './schema.js';
 
 export type KeyPath = readonly (string | number)[];
@@ -94,7 +94,12 @@ export function offsetOf(doc: Document, problem: Problem): number {
   return offset;
 }
 
-export function locate(file: string, doc: Document, lines: LineCounter, problems: readonly Problem[]): LocatedProblem[] {
+export function locate(
+  file: string,
+  doc: Document,
+  lines: LineCounter,
+  problems: readonly Problem[],
+): LocatedProblem[] {
   return problems
     .map((problem) => {
       const { line, col } = lines.linePos(offsetOf(doc, problem));

@@ -13,7 +13,8 @@ export interface Resolved {
 }
 
 function securityOf(level: RawSnmpLevel): SnmpSecurity | undefined {
-  if (level.version === '2c') return level.community ? { version: '2c', community: level.community } : undefined;
+  if (level.version === '2c')
+    return level.community ? { version: '2c', community: level.community } : undefined;
   if (level.version === 3 || level.version === '3') {
     if (!level.user || !level.auth) return undefined;
     return {
@@ -36,7 +37,8 @@ function mergeSnmp(levels: readonly (RawSnmpLevel | undefined)[]): SnmpTarget | 
     if (level.port !== undefined) target.port = level.port as typeof target.port;
     if (level.timeout !== undefined) target.timeoutMs = level.timeout as typeof target.timeoutMs;
     if (level.retries !== undefined) target.retries = level.retries as typeof target.retries;
-    if (level.max_repetitions !== undefined) target.maxRepetitions = level.max_repetitions as typeof target.maxRepetitions;
+    if (level.max_repetitions !== undefined)
+      target.maxRepetitions = level.max_repetitions as typeof target.maxRepetitions;
     if (level.version !== undefined) security = securityOf(level);
   }
   return security ? { ...target, security } : undefined;
@@ -47,7 +49,8 @@ function resolveDevice(raw: RawConfig, device: RawDevice, index: number, problem
   // A missing set is reported by checkReferences; resolve as if none were named.
   const credentials = device.credentials === undefined ? undefined : raw.credentials[device.credentials];
 
-  const snmp = device.snmp === false ? undefined : mergeSnmp([raw.defaults.snmp, credentials?.snmp, device.snmp]);
+  const snmp =
+    device.snmp === false ? undefined : mergeSnmp([raw.defaults.snmp, credentials?.snmp, device.snmp]);
 
   let netconf: NetconfTarget | undefined;
   if (device.netconf) {
@@ -56,7 +59,8 @@ function resolveDevice(raw: RawConfig, device: RawDevice, index: number, problem
       if (credentials || device.credentials === undefined)
         problems.push({
           path: at('netconf'),
-          message: 'NETCONF needs a login: reference a credential set that has netconf: { username, password }',
+          message:
+            'NETCONF needs a login: reference a credential set that has netconf: { username, password }',
         });
     } else {
       netconf = {
@@ -69,7 +73,12 @@ function resolveDevice(raw: RawConfig, device: RawDevice, index: number, problem
     }
   }
 
-  if (!snmp && device.snmp !== false && !device.netconf && (credentials || device.credentials === undefined)) {
+  if (
+    !snmp &&
+    device.snmp !== false &&
+    !device.netconf &&
+    (credentials || device.credentials === undefined)
+  ) {
     problems.push({
       path: at('name'),
       message: `device "${device.name}" has nothing to poll: give it SNMP settings (defaults.snmp, a credential set or snmp) or netconf`,
@@ -108,7 +117,12 @@ export function resolveConfig(raw: RawConfig, source: string): Resolved {
     ...(raw.traps ? { traps: raw.traps } : {}),
     ...(raw.syslog ? { syslog: raw.syslog } : {}),
     detect: {
-      trafficDrop: { dropRatio: drop.drop_ratio, recoverRatio: drop.recover_ratio, minBps: drop.min_bps, forPolls: drop.for },
+      trafficDrop: {
+        dropRatio: drop.drop_ratio,
+        recoverRatio: drop.recover_ratio,
+        minBps: drop.min_bps,
+        forPolls: drop.for,
+      },
       unreachableAfter: raw.detect.unreachable_after,
     },
     incidents: {
@@ -123,7 +137,12 @@ export function resolveConfig(raw: RawConfig, source: string): Resolved {
         : {}),
       ...(raw.notify.alertmanager ? { alertmanager: raw.notify.alertmanager } : {}),
       ...(raw.notify.webhook
-        ? { webhook: { url: raw.notify.webhook.url, ...(raw.notify.webhook.secret ? { secret: raw.notify.webhook.secret } : {}) } }
+        ? {
+            webhook: {
+              url: raw.notify.webhook.url,
+              ...(raw.notify.webhook.secret ? { secret: raw.notify.webhook.secret } : {}),
+            },
+          }
         : {}),
     },
     ...(raw.influx

@@ -9,19 +9,17 @@ import { Secret } from './secret.js';
  * turns the result into the camelCase `Config` the rest of netwatch uses.
  */
 
-const duration = z
-  .string({ error: 'expected a duration such as 30s, 15m or 2h' })
-  .transform((text, ctx) => {
-    const ms = parseDuration(text);
-    if (ms === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `invalid duration "${text}": use a number and one unit (ms, s, m, h, d), such as 30s or 15m`,
-      });
-      return z.NEVER;
-    }
-    return ms;
-  });
+const duration = z.string({ error: 'expected a duration such as 30s, 15m or 2h' }).transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid duration "${text}": use a number and one unit (ms, s, m, h, d), such as 30s or 15m`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 const secret = z
   .string({ error: 'expected a string (a secret; use ${VAR} to read it from the environment)' })
@@ -37,17 +35,15 @@ const port = z
 const LISTEN = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/;
 
 /** `host:port` or `[v6]:port`; the result keeps host and port apart. */
-const listen = z
-  .string({ error: 'expected host:port, such as 127.0.0.1:9877' })
-  .transform((text, ctx) => {
-    const match = LISTEN.exec(text);
-    const portNumber = Number(match?.[3]);
-    if (!match || portNumber < 1 || portNumber > 65535) {
-      ctx.addIssue({ code: 'custom', message: `invalid listen address "${text}": expected host:port` });
-      return z.NEVER;
-    }
-    return { host: match[1] ?? match[2] ?? '', port: portNumber };
-  });
+const listen = z.string({ error: 'expected host:port, such as 127.0.0.1:9877' }).transform((text, ctx) => {
+  const match = LISTEN.exec(text);
+  const portNumber = Number(match?.[3]);
+  if (!match || portNumber < 1 || portNumber > 65535) {
+    ctx.addIssue({ code: 'custom', message: `invalid listen address "${text}": expected host:port` });
+    return z.NEVER;
+  }
+  return { host: match[1] ?? match[2] ?? '', port: portNumber };
+});
 
 const url = z.url({ error: 'expected an http(s) URL', protocol: /^https?$/ });
 
@@ -67,7 +63,9 @@ const snmpAuth = z.strictObject({
 });
 
 const snmpPriv = z.strictObject({
-  protocol: z.enum(['des', 'aes', 'aes256b', 'aes256r'], { error: 'must be one of des, aes, aes256b, aes256r' }),
+  protocol: z.enum(['des', 'aes', 'aes256b', 'aes256r'], {
+    error: 'must be one of des, aes, aes256b, aes256r',
+  }),
   key: secret.refine((s) => s.reveal().length >= 8, { error: 'must be at least 8 characters (RFC 3414)' }),
 });
 
@@ -108,13 +106,19 @@ export const snmpLevel = z
       return;
     }
     if (level.community !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['community'], message: 'is a v2c setting; SNMPv3 uses user/auth/priv' });
-    if (level.user === undefined) ctx.addIssue({ code: 'custom', path: ['user'], message: 'SNMPv3 needs a user' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['community'],
+        message: 'is a v2c setting; SNMPv3 uses user/auth/priv',
+      });
+    if (level.user === undefined)
+      ctx.addIssue({ code: 'custom', path: ['user'], message: 'SNMPv3 needs a user' });
     if (level.auth === undefined)
       ctx.addIssue({
         code: 'custom',
         path: ['auth'],
-        message: 'SNMPv3 needs auth: { protocol, key } (authNoPriv or authPriv; noAuthNoPriv is not supported)',
+        message:
+          'SNMPv3 needs auth: { protocol, key } (authNoPriv or authPriv; noAuthNoPriv is not supported)',
       });
   });
 
@@ -130,13 +134,17 @@ const netconfCredentials = z.strictObject({
 });
 
 const watch = z.strictObject({
-  processes: z.array(z.string({ error: 'expected a process name' }).min(1), { error: 'expected a list of process names' }),
+  processes: z.array(z.string({ error: 'expected a process name' }).min(1), {
+    error: 'expected a list of process names',
+  }),
 });
 
 const interfaceGroups = z.record(
   name,
   z
-    .array(z.string({ error: 'expected an interface name' }).min(1), { error: 'expected a list of interface names' })
+    .array(z.string({ error: 'expected an interface name' }).min(1), {
+      error: 'expected a list of interface names',
+    })
     .min(1, { error: 'names no interface: list the interfaces of this group, such as [xe-0/1/0, xe-1/1/0]' }),
   { error: 'expected a mapping of group name to interface names' },
 );
@@ -147,7 +155,9 @@ const device = z.strictObject({
   site: name.optional(),
   credentials: z.string({ error: 'expected the name of a credential set' }).optional(),
   interval: duration.optional(),
-  snmp: z.union([z.literal(false), snmpLevel], { error: 'expected SNMP settings, or false to disable SNMP' }).optional(),
+  snmp: z
+    .union([z.literal(false), snmpLevel], { error: 'expected SNMP settings, or false to disable SNMP' })
+    .optional(),
   netconf: netconfLevel.optional(),
   watch: watch.optional(),
   interface_groups: interfaceGroups.optional(),
@@ -162,7 +172,9 @@ export const configSchema = z.strictObject({
       token: secret.optional(),
     })
     .default({ listen: { host: '127.0.0.1', port: 9877 } }),
-  storage: z.strictObject({ dir: z.string({ error: 'expected a directory path' }).min(1) }).default({ dir: './data' }),
+  storage: z
+    .strictObject({ dir: z.string({ error: 'expected a directory path' }).min(1) })
+    .default({ dir: './data' }),
   defaults: z
     .strictObject({
       interval: duration.optional(),
@@ -173,11 +185,9 @@ export const configSchema = z.strictObject({
     })
     .default({}),
   credentials: z
-    .record(
-      name,
-      z.strictObject({ snmp: snmpLevel.optional(), netconf: netconfCredentials.optional() }),
-      { error: 'expected a mapping of credential set name to settings' },
-    )
+    .record(name, z.strictObject({ snmp: snmpLevel.optional(), netconf: netconfCredentials.optional() }), {
+      error: 'expected a mapping of credential set name to settings',
+    })
     .default({}),
   devices: z.array(device, { error: 'expected a list of devices' }),
   traps: z
@@ -199,7 +209,10 @@ export const configSchema = z.strictObject({
         .default({ drop_ratio: 0.5, recover_ratio: 0.8, min_bps: 1_000_000, for: 2 }),
       unreachable_after: z.number({ error: 'expected a number of polls' }).int().min(1).default(3),
     })
-    .default({ traffic_drop: { drop_ratio: 0.5, recover_ratio: 0.8, min_bps: 1_000_000, for: 2 }, unreachable_after: 3 }),
+    .default({
+      traffic_drop: { drop_ratio: 0.5, recover_ratio: 0.8, min_bps: 1_000_000, for: 2 },
+      unreachable_after: 3,
+    }),
   incidents: z
     .strictObject({
       merge_window: duration.default(15 * 60_000),
@@ -212,11 +225,15 @@ export const configSchema = z.strictObject({
       page_on: z
         .array(z.enum(EVENT_TYPES, { error: `must be an event type: ${EVENT_TYPES.join(', ')}` }))
         .default(['master_switchover', 'member_down', 'vc_split_brain', 'process_crash', 'traffic_drop']),
-      pagerduty: z.strictObject({ routing_key: secret, url: url.default('https://events.pagerduty.com/v2/enqueue') }).optional(),
+      pagerduty: z
+        .strictObject({ routing_key: secret, url: url.default('https://events.pagerduty.com/v2/enqueue') })
+        .optional(),
       alertmanager: z.strictObject({ url }).optional(),
       webhook: z.strictObject({ url, secret: secret.optional() }).optional(),
     })
-    .default({ page_on: ['master_switchover', 'member_down', 'vc_split_brain', 'process_crash', 'traffic_drop'] }),
+    .default({
+      page_on: ['master_switchover', 'member_down', 'vc_split_brain', 'process_crash', 'traffic_drop'],
+    }),
   influx: z
     .strictObject({
       url,

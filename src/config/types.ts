@@ -64,12 +64,21 @@ export interface Config {
   readonly traps?: { readonly listen: Endpoint; readonly communities: readonly Secret[] };
   readonly syslog?: { readonly listen: Endpoint };
   readonly detect: { readonly trafficDrop: TrafficDropSettings; readonly unreachableAfter: number };
-  readonly incidents: { readonly mergeWindowMs: number; readonly leadUpMs: number; readonly quietPeriodMs: number };
+  readonly incidents: {
+    readonly mergeWindowMs: number;
+    readonly leadUpMs: number;
+    readonly quietPeriodMs: number;
+  };
   readonly notify: {
     readonly pageOn: readonly EventType[];
     readonly pagerduty?: { readonly routingKey: Secret; readonly url: string };
     readonly alertmanager?: { readonly url: string };
     readonly webhook?: { readonly url: string; readonly secret?: Secret };
   };
-  readonly influx?: { readonly url: string; readonly database: string; readonly username?: string; readonly password?: Secret };
+  readonly influx?: {
+    readonly url: string;
+    readonly database: string;
+    readonly username?: string;
+    readonly password?: Secret;
+  };
 }

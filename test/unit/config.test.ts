@@ -1,10 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspect } from 'node:util';
-import { promisify } from 'node:util';
+import { inspect, promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../src/config/load.js';
 import { formatProblem } from '../../src/config/problems.js';
@@ -34,7 +32,9 @@ describe('devices.yaml validation', () => {
   });
 
   it.each(fixtures)('%s gives exactly its expected problems', (file) => {
-    const expected = readFileSync(join(DIR, file.replace(/\.yaml$/, '.expected')), 'utf8').trimEnd().split('\n');
+    const expected = readFileSync(join(DIR, file.replace(/\.yaml$/, '.expected')), 'utf8')
+      .trimEnd()
+      .split('\n');
     const result = loadConfigText(readFileSync(join(DIR, file), 'utf8'), file, {});
     expect(result.ok).toBe(false);
     if (result.ok || result.kind !== 'invalid') return;
@@ -46,7 +46,12 @@ describe('devices.yaml validation', () => {
   it('netwatch check prints one line per problem and exits 2', async () => {
     const { code, stderr } = await check(['-c', 'invalid-three-problems.yaml']);
     expect(code).toBe(2);
-    expect(stderr.trimEnd().split('\n').filter((l) => /^invalid-three-problems\.yaml:\d+:\d+: /.test(l))).toHaveLength(3);
+    expect(
+      stderr
+        .trimEnd()
+        .split('\n')
+        .filter((l) => /^invalid-three-problems\.yaml:\d+:\d+: /.test(l)),
+    ).toHaveLength(3);
   });
 
   it('the shipped devices.yaml is valid with no environment', async () => {
@@ -77,9 +82,16 @@ devices:
     const result = loadConfigText(text, 'x.yaml', {});
     if (!result.ok) throw new Error(JSON.stringify(result));
     const [a, b, c] = result.config.devices;
-    expect(a).toMatchObject({ site: 'ams', intervalMs: 60_000, snmp: { timeoutMs: 3000, retries: 2, port: 161 } });
+    expect(a).toMatchObject({
+      site: 'ams',
+      intervalMs: 60_000,
+      snmp: { timeoutMs: 3000, retries: 2, port: 161 },
+    });
     expect(a?.snmp?.security.version).toBe('2c');
-    expect(b).toMatchObject({ intervalMs: 10_000, snmp: { port: 1161, timeoutMs: 3000, security: { version: 3, user: 'u' } } });
+    expect(b).toMatchObject({
+      intervalMs: 10_000,
+      snmp: { port: 1161, timeoutMs: 3000, security: { version: 3, user: 'u' } },
+    });
     expect(c?.site).toBe('sin');
     expect(c?.snmp?.security.version === '2c' && c.snmp.security.community.reveal()).toBe('other');
   });
@@ -96,14 +108,22 @@ devices:
 });
 
 describe('secrets', () => {
-  const SECRETS = ['c0mmunity-XYZ', 'authkey-XYZ-123', 'privkey-XYZ-456', 'ncpass-XYZ', 'pdkey-XYZ', 'hook-XYZ', 'tok-XYZ'];
+  const SECRETS = [
+    'c0mmunity-XYZ',
+    'authkey-XYZ-123',
+    'privkey-XYZ-456',
+    'ncpass-XYZ',
+    'pdkey-XYZ',
+    'hook-XYZ',
+    'tok-XYZ',
+  ];
 
   it('a Secret prints as <secret> every way it can be printed', () => {
     const s = new Secret('hunter2-hunter2');
     expect(String(s)).toBe('<secret>');
     expect(`${s}`).toBe('<secret>');
     expect(JSON.stringify({ s })).toBe('{"s":"<secret>"}');
-    expect(inspect({ s })).toBe("{ s: <secret> }");
+    expect(inspect({ s })).toBe('{ s: <secret> }');
     expect(s.reveal()).toBe('hunter2-hunter2');
   });
 
@@ -123,7 +143,15 @@ notify:
   pagerduty: { routing_key: "\${K}" }
   webhook: { url: http://127.0.0.1:1/hook, secret: "\${W}" }
 ${extra}`;
-  const env = { C: SECRETS[0], A: SECRETS[1], P: SECRETS[2], N: SECRETS[3], K: SECRETS[4], W: SECRETS[5], T: SECRETS[6] };
+  const env = {
+    C: SECRETS[0],
+    A: SECRETS[1],
+    P: SECRETS[2],
+    N: SECRETS[3],
+    K: SECRETS[4],
+    W: SECRETS[5],
+    T: SECRETS[6],
+  };
 
   it('never appear in the printed config', async () => {
     const result = loadConfigText(secretConfig(''), 'x.yaml', env);
