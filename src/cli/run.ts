@@ -1,6 +1,50 @@
 import type { Environment } from '../config/env.js';
+import { loadConfigFile } from '../config/load.js';
+import { formatProblem } from '../config/problems.js';
+import { startDaemon } from '../daemon.js';
+import { createLogger } from '../log.js';
+import { createCronTicker } from '../schedule/ticker.js';
 import type { Output } from './output.js';
-export async function runDaemon(_file: string, _env: Environment, out: Output): Promise<number> {
-  out.error('not yet');
-  return 1;
+
+/**
+ * `netwatch run`: the daemon. SIGTERM/SIGINT stop it cleanly (polls in flight finish, the HTTP
+ * server closes); SIGHUP reloads devices.yaml, and a bad new file is rejected while the old
+ * configuration keeps running.
+ */
+export async function runDaemon(file: string, env: Environment, out: Output): Promise<number> {
+  const loaded = await loadConfigFile(file, env);
+  if (!loaded.ok) {
+    if (loaded.kind === 'unreadable') out.error(loaded.reason);
+    else for (const p of loaded.problems) out.error(formatProblem(p));
+    return loaded.kind === 'unreadable' ? 1 : 2;
+  }
+  const logger = createLogger();
+  let daemon: Awaited<ReturnType<typeof startDaemon>>;
+  try {
+    daemon = await startDaemon(loaded.config, { logger, now: Date.now, ticker: createCronTicker() });
+  } catch (error) {
+    out.error(`netwatch: cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info('stopping', { signal });
+      daemon.stop().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => {
+      loadConfigFile(file, env).then((next) => {
+        if (next.ok) daemon.reload(next.config);
+        else if (next.kind === 'unreadable') logger.error('reload rejected', { error: next.reason });
+        else for (const p of next.problems) logger.error('reload rejected', { problem: formatProblem(p) });
+      });
+    });
+  });
 }

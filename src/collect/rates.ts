@@ -1,0 +1,74 @@
+import type { InterfaceSample, Snapshot } from './snapshot.js';
+
+/**
+ * Counter deltas and rates between two snapshots of the same device. Pure. No rate is given
+ * across a reboot, a counter discontinuity, a 64-bit counter going backwards, or a gap longer than
+ * `maxGapMs` — "no number" is better than a false spike.
+ */
+
+const WRAP_32 = 2n ** 32n;
+
+/** Octets counted between two readings, or undefined when the counters are not comparable. */
+export function counterDelta(prev: bigint, curr: bigint, bits: 64 | 32): bigint | undefined {
+  if (curr >= prev) return curr - prev;
+  // A 32-bit counter wraps often at 10G (every 3.4 s at line rate): one wrap is assumed.
+  if (bits === 32 && prev < WRAP_32) return curr + WRAP_32 - prev;
+  return undefined; // 64-bit never wraps in practice: backwards is a reset
+}
+
+export interface InterfaceRate {
+  readonly name: string;
+  readonly inBps: number;
+  readonly outBps: number;
+}
+
+export type RateResult =
+  | { readonly ok: true; readonly interfaces: readonly InterfaceRate[]; readonly totalBps: number }
+  | { readonly ok: false; readonly reason: 'reboot' | 'gap' | 'no-counters' | 'too-soon' };
+
+function comparable(a: InterfaceSample, b: InterfaceSample): boolean {
+  return (
+    a.counterBits !== undefined &&
+    a.counterBits === b.counterBits &&
+    (a.discontinuityCs ?? 0) === (b.discontinuityCs ?? 0)
+  );
+}
+
+export function computeRates(prev: Snapshot, curr: Snapshot, maxGapMs: number): RateResult {
+  const seconds = (curr.time - prev.time) / 1000;
+  if (seconds <= 0) return { ok: false, reason: 'too-soon' };
+  if (curr.time - prev.time > maxGapMs) return { ok: false, reason: 'gap' };
+  const bootsChanged =
+    prev.system.engineBoots !== undefined &&
+    curr.system.engineBoots !== undefined &&
+    curr.system.engineBoots !== prev.system.engineBoots;
+  if (bootsChanged || curr.system.upTimeCs < prev.system.upTimeCs) {
+    // sysUpTime going backwards is a restart of the agent, or the 497-day wrap; either way the
+    // counters may have restarted with it. One missed rate is the safe answer.
+    return { ok: false, reason: 'reboot' };
+  }
+  if (!prev.interfaces.supported || !curr.interfaces.supported) return { ok: false, reason: 'no-counters' };
+  const before = new Map(prev.interfaces.value.map((i) => [i.index, i]));
+  const rates: InterfaceRate[] = [];
+  let total = 0;
+  for (const now of curr.interfaces.value) {
+    const then = before.get(now.index);
+    if (!then || !comparable(then, now) || now.counterBits === undefined) continue;
+    if (
+      now.inOctets === undefined ||
+      then.inOctets === undefined ||
+      now.outOctets === undefined ||
+      then.outOctets === undefined
+    )
+      continue;
+    const dIn = counterDelta(then.inOctets, now.inOctets, now.counterBits);
+    const dOut = counterDelta(then.outOctets, now.outOctets, now.counterBits);
+    if (dIn === undefined || dOut === undefined) continue;
+    const inBps = (Number(dIn) * 8) / seconds;
+    const outBps = (Number(dOut) * 8) / seconds;
+    rates.push({ name: now.name, inBps, outBps });
+    total += inBps + outBps;
+  }
+  if (rates.length === 0) return { ok: false, reason: 'no-counters' };
+  return { ok: true, interfaces: rates, totalBps: total };
+}

@@ -1,0 +1,70 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Endpoint } from '../config/types.js';
+
+/** The HTTP seam (inbound): a tiny router over node:http. JSON and text only; no framework. */
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly type: string;
+  readonly body: string;
+}
+
+export type Handler = (request: IncomingMessage) => Promise<HttpResponse> | HttpResponse;
+
+export const json = (status: number, value: unknown): HttpResponse => ({
+  status,
+  type: 'application/json; charset=utf-8',
+  body: `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}\n`,
+});
+export const text = (status: number, body: string): HttpResponse => ({
+  status,
+  type: 'text/plain; charset=utf-8',
+  body,
+});
+
+export interface HttpServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(
+  listen: Endpoint,
+  routes: Readonly<Record<string, Handler>>,
+): Promise<HttpServer> {
+  const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const handler = Object.hasOwn(routes, path) ? routes[path] : undefined;
+    const send = (r: HttpResponse) => {
+      response.writeHead(r.status, {
+        'content-type': r.type,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store',
+      });
+      response.end(request.method === 'HEAD' ? undefined : r.body);
+    };
+    if (!handler) return send(text(404, 'not found\n'));
+    if (request.method !== 'GET' && request.method !== 'HEAD') return send(text(405, 'method not allowed\n'));
+    Promise.resolve()
+      .then(() => handler(request))
+      .then(send, (error: unknown) =>
+        send(text(500, `internal error: ${error instanceof Error ? error.message : 'unknown'}\n`)),
+      );
+  });
+  server.keepAliveTimeout = 65_000; // longer than Prometheus' idle connection reuse
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
