@@ -142,7 +142,7 @@ export async function runPoll(options: PollOptions, env: Environment, out: Outpu
       if (options.json) out.print(toJson(last));
       else
         out.print(
-          `${device.name} (${device.host}): UNREACHABLE — ${last.reason}: ${last.message} (after ${last.durationMs} ms)`,
+          `${device.name} (${device.host}): POLL FAILED (${last.reason}) — ${last.message} (after ${last.durationMs} ms)`,
         );
       return 1;
     }

@@ -82,7 +82,22 @@ export async function collectDevice({
   });
   try {
     const scalars = await session.get(Object.values(SYSTEM));
-    if (!scalars.ok) return failed(scalars);
+    if (!scalars.ok) {
+      // v2c gets silence for a wrong community, exactly like a dead host. Tell them apart: an
+      // agent that answers a credential-free SNMPv3 discovery is alive and refusing us.
+      const left = start + pollDeadlineMs(device) - now();
+      if (scalars.reason === 'timeout' && snmp.security.version === '2c' && left >= 500) {
+        session.close();
+        if (await connector.probe(address, snmp.port, Math.min(1000, left)))
+          return failed({
+            reason: 'auth',
+            retryable: false,
+            message:
+              'the agent answers SNMPv3 discovery but not this community (wrong community, or its ACL excludes us)',
+          });
+      }
+      return failed(scalars);
+    }
 
     const columns: string[] = [
       ...IF_COLUMNS,

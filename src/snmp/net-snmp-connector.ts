@@ -204,6 +204,27 @@ export interface NetSnmpConnectorOptions {
 /** Opens sessions for an IP address (resolve names before: replies are routed by source address). */
 export function createNetSnmpConnector({ mux, now }: NetSnmpConnectorOptions): SnmpConnector<SnmpSecurity> {
   return {
+    probe(host, port, timeoutMs) {
+      return new Promise((resolve) => {
+        const session = snmp.createV3Session(
+          host,
+          { name: 'netwatch-probe', level: snmp.SecurityLevel.noAuthNoPriv },
+          {
+            port,
+            timeout: timeoutMs,
+            retries: 0,
+            transport: isIP(host) === 6 ? 'udp6' : 'udp4',
+            dgramModule: mux.dgramModule,
+          } as snmp.SessionOptionsV3,
+        );
+        session.on('error', () => {});
+        session.get(['1.3.6.1.2.1.1.3.0'], (error) => {
+          session.close();
+          // Any answer, even a Report refusing our user, means an SNMP engine is listening.
+          resolve(!error || (error as Error).name !== 'RequestTimedOutError');
+        });
+      });
+    },
     open(security, options) {
       const transport: 'udp4' | 'udp6' = isIP(options.host) === 6 ? 'udp6' : 'udp4';
       const common = {

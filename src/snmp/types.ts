@@ -52,6 +52,11 @@ export interface SnmpSessionOptions {
 
 export interface SnmpConnector<Security> {
   open(security: Security, options: SnmpSessionOptions): SnmpSession;
+  /**
+   * True when something at host:port speaks SNMP at all: an SNMPv3 engine-ID discovery needs no
+   * credentials, so an agent that ignores our community still answers it.
+   */
+  probe(host: string, port: number, timeoutMs: number): Promise<boolean>;
 }
 
 export const absent = (value: SnmpValue): boolean =>

@@ -122,6 +122,20 @@ export class UdpMux {
     return n;
   }
 
+  /** Local ports of the shared sockets that have sent something (tests aim strangers at them). */
+  get localPorts(): number[] {
+    const ports: number[] = [];
+    for (const pool of this.#pools.values())
+      for (const { socket } of pool) {
+        try {
+          ports.push(socket.address().port);
+        } catch {
+          // not bound yet: it has sent nothing
+        }
+      }
+    return ports;
+  }
+
   close(): void {
     for (const pool of this.#pools.values()) for (const shared of pool) shared.socket.close();
     this.#pools.clear();

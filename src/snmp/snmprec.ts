@@ -1,0 +1,74 @@
+import type { SnmpValue, Varbind } from './types.js';
+import { compareOids } from './types.js';
+
+/**
+ * snmpsim's `.snmprec` format (`OID|TAG|VALUE`, one per line), as the real Juniper recordings in
+ * test/fixtures/snmprec use it. Tags: 2 Integer, 4 OctetString (4x = hex), 6 OID, 64 IpAddress,
+ * 65 Counter32, 66 Gauge32, 67 TimeTicks, 70 Counter64. Variation modules (`67:numeric`) keep
+ * their base type and their `initial=` value.
+ */
+
+function decode(tag: string, raw: string): SnmpValue | undefined {
+  const [base = '', variation] = tag.split(':');
+  let value = raw;
+  if (variation) value = /(?:^|,)initial=([^,]*)/.exec(raw)?.[1] ?? '0';
+  switch (base) {
+    case '2':
+      return { type: 'int', value: Number(value) };
+    case '4':
+      return { type: 'octets', value: Buffer.from(value, 'utf8') };
+    case '4x':
+      return { type: 'octets', value: Buffer.from(value, 'hex') };
+    case '6':
+      return { type: 'oid', value };
+    case '64':
+      return { type: 'ip', value };
+    case '65':
+      return { type: 'counter32', value: Number(value) };
+    case '66':
+      return { type: 'gauge32', value: Number(value) };
+    case '67':
+      return { type: 'timeticks', value: Number(value) };
+    case '70':
+      return { type: 'counter64', value: BigInt(value) };
+    default:
+      return undefined;
+  }
+}
+
+/** Parses a recording into varbinds sorted by OID; unknown tags are skipped. */
+export function parseSnmprec(text: string): Varbind[] {
+  const out: Varbind[] = [];
+  for (const line of text.split('\n')) {
+    const first = line.indexOf('|');
+    const second = line.indexOf('|', first + 1);
+    if (first < 0 || second < 0) continue;
+    const value = decode(line.slice(first + 1, second), line.slice(second + 1));
+    if (value) out.push({ oid: line.slice(0, first), value });
+  }
+  return out.sort((a, b) => compareOids(a.oid, b.oid));
+}
+
+/** Sets (or adds) one line of a recording, keeping the rest byte for byte. For tests and the simulator. */
+export function setSnmprecLine(text: string, oid: string, tag: string, value: string): string {
+  const lines = text.split('\n');
+  const prefix = `${oid}|`;
+  const at = lines.findIndex((l) => l.startsWith(prefix));
+  const line = `${oid}|${tag}|${value}`;
+  if (at >= 0) lines[at] = line;
+  else {
+    const insertAt = lines.findIndex(
+      (l) => l.includes('|') && compareOids(l.slice(0, l.indexOf('|')), oid) > 0,
+    );
+    lines.splice(insertAt < 0 ? lines.length : insertAt, 0, line);
+  }
+  return lines.join('\n');
+}
+
+/** Removes every line at or under `oid`. */
+export function deleteSnmprecLines(text: string, oid: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !(l.startsWith(`${oid}|`) || l.startsWith(`${oid}.`)))
+    .join('\n');
+}
