@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# bench/poll: netwatch vs prometheus-snmp-exporter 0.21 polling the same N loopback agents.
+#
+#   sudo bash bench/poll.sh [DEVICES=500] [ROUNDS=3] [CONCURRENCY=64]
+#
+# Everything runs inside a private network namespace made here (loopback only): Net-SNMP snmpd
+# serves each "device" on its own UDP port of 127.0.0.1, and the namespace holds 48 interfaces
+# (23 veth pairs, a bridge and lo), so each device answers an ifXTable of 48 rows with real
+# Counter64s. Needs root, iproute2, snmpd and prometheus-snmp-exporter
+# (scripts/test-services.sh install), and a build (npm run build).
+set -euo pipefail
+DEVICES=${1:-500} ROUNDS=${2:-3} CONCURRENCY=${3:-64}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+NS=netwatch-bench-$$
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/netwatch-bench.XXXXXX")
+AGENTS=4 BASE_PORT=20000 EXPORTER_PORT=19117
+PIDS=()
+
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  ip netns del "$NS" 2>/dev/null || true
+  rm -rf "$RUN"
+}
+trap cleanup EXIT
+[ -f "$ROOT/dist/bench/poll.js" ] || { echo "run npm run build first" >&2; exit 1; }
+
+ip netns add "$NS"
+in_ns() { ip netns exec "$NS" "$@"; }
+in_ns ip link set lo up
+for i in $(seq 1 23); do in_ns ip link add "v$i" type veth peer name "w$i"; in_ns ip link set "v$i" up; in_ns ip link set "w$i" up; done
+in_ns ip link add br0 type bridge
+echo "namespace $NS: $(in_ns ip -o link | wc -l) interfaces"
+
+# snmpd: AGENTS processes, DEVICES ports in all (one port = one device).
+per=$(( (DEVICES + AGENTS - 1) / AGENTS ))
+for a in $(seq 0 $((AGENTS - 1))); do
+  first=$(( BASE_PORT + a * per )); last=$(( first + per - 1 )); [ $last -ge $(( BASE_PORT + DEVICES )) ] && last=$(( BASE_PORT + DEVICES - 1 ))
+  [ $first -gt $last ] && continue
+  addrs=$(seq $first $last | sed 's/^/udp:127.0.0.1:/' | paste -sd, -)
+  mkdir -p "$RUN/snmpd$a"
+  printf 'agentAddress %s\nrocommunity bench 127.0.0.1\nsysName bench-agent-%s\n' "$addrs" "$a" >"$RUN/snmpd$a/snmpd.conf"
+  SNMP_PERSISTENT_DIR="$RUN/snmpd$a" ip netns exec "$NS" /usr/sbin/snmpd -f -C -Lf /dev/null -c "$RUN/snmpd$a/snmpd.conf" &
+  PIDS+=($!)
+done
+
+# snmp_exporter with a module that reads what one netwatch poll reads (Debian ships no snmp.yml).
+cat >"$RUN/snmp.yml" <<'YML'
+netwatch_equivalent:
+  version: 2
+  max_repetitions: 25
+  timeout: 2s
+  retries: 1
+  auth: {community: bench}
+  get: [1.3.6.1.2.1.1.1.0, 1.3.6.1.2.1.1.2.0, 1.3.6.1.2.1.1.3.0, 1.3.6.1.2.1.1.5.0, 1.3.6.1.6.3.10.2.1.2.0,
+        1.3.6.1.6.3.10.2.1.3.0, 1.3.6.1.4.1.2636.3.4.2.3.1.0, 1.3.6.1.4.1.2636.3.4.2.2.1.0]
+  walk: [1.3.6.1.2.1.2.2.1.2, 1.3.6.1.2.1.2.2.1.7, 1.3.6.1.2.1.2.2.1.8, 1.3.6.1.2.1.31.1.1.1.1,
+         1.3.6.1.2.1.31.1.1.1.6, 1.3.6.1.2.1.31.1.1.1.10, 1.3.6.1.2.1.31.1.1.1.15, 1.3.6.1.2.1.31.1.1.1.18,
+         1.3.6.1.2.1.31.1.1.1.19, 1.3.6.1.4.1.2636.3.40.1.4.1.1.1, 1.3.6.1.4.1.2636.3.40.1.4.1.2.1.4,
+         1.3.6.1.4.1.2636.3.1.14.1, 1.3.6.1.4.1.2636.3.18.1.7.1]
+  metrics:
+  - {name: sysUpTime, oid: 1.3.6.1.2.1.1.3, type: gauge}
+  - {name: snmpEngineTime, oid: 1.3.6.1.6.3.10.2.1.3, type: gauge}
+  - name: ifOperStatus
+    oid: 1.3.6.1.2.1.2.2.1.8
+    type: gauge
+    indexes: [{labelname: ifIndex, type: gauge}]
+    lookups: [{labels: [ifIndex], labelname: ifName, oid: 1.3.6.1.2.1.31.1.1.1.1, type: DisplayString}]
+  - name: ifAdminStatus
+    oid: 1.3.6.1.2.1.2.2.1.7
+    type: gauge
+    indexes: [{labelname: ifIndex, type: gauge}]
+    lookups: [{labels: [ifIndex], labelname: ifName, oid: 1.3.6.1.2.1.31.1.1.1.1, type: DisplayString}]
+  - name: ifHCInOctets
+    oid: 1.3.6.1.2.1.31.1.1.1.6
+    type: counter
+    indexes: [{labelname: ifIndex, type: gauge}]
+    lookups: [{labels: [ifIndex], labelname: ifName, oid: 1.3.6.1.2.1.31.1.1.1.1, type: DisplayString}]
+  - name: ifHCOutOctets
+    oid: 1.3.6.1.2.1.31.1.1.1.10
+    type: counter
+    indexes: [{labelname: ifIndex, type: gauge}]
+    lookups: [{labels: [ifIndex], labelname: ifName, oid: 1.3.6.1.2.1.31.1.1.1.1, type: DisplayString}]
+  - name: ifHighSpeed
+    oid: 1.3.6.1.2.1.31.1.1.1.15
+    type: gauge
+    indexes: [{labelname: ifIndex, type: gauge}]
+  - name: ifAlias
+    oid: 1.3.6.1.2.1.31.1.1.1.18
+    type: DisplayString
+    indexes: [{labelname: ifIndex, type: gauge}]
+  - name: jnxVirtualChassisMemberRole
+    oid: 1.3.6.1.4.1.2636.3.40.1.4.1.1.1.3
+    type: gauge
+    indexes: [{labelname: member, type: gauge}]
+  - name: jnxRedundancySwitchoverCount
+    oid: 1.3.6.1.4.1.2636.3.1.14.1.8
+    type: counter
+    indexes: [{labelname: contents, type: gauge}, {labelname: l1, type: gauge}, {labelname: l2, type: gauge}, {labelname: l3, type: gauge}]
+YML
+/usr/bin/prometheus-snmp-exporter --config.file="$RUN/snmp.yml" --dry-run >/dev/null 2>&1 || {
+  /usr/bin/prometheus-snmp-exporter --config.file="$RUN/snmp.yml" --dry-run; exit 1; }
+ip netns exec "$NS" /usr/bin/prometheus-snmp-exporter --config.file="$RUN/snmp.yml" \
+  --web.listen-address="127.0.0.1:$EXPORTER_PORT" --log.level=error &
+EXPORTER=$!; PIDS+=($EXPORTER)
+
+in_ns bash -c "for i in \$(seq 100); do curl -sf http://127.0.0.1:$EXPORTER_PORT/metrics >/dev/null && exit 0; sleep 0.05; done; exit 1"
+in_ns node "$ROOT/dist/bench/poll.js" --devices "$DEVICES" --rounds "$ROUNDS" --concurrency "$CONCURRENCY" \
+  --base-port "$BASE_PORT" --exporter "127.0.0.1:$EXPORTER_PORT" --exporter-pid "$EXPORTER"
