@@ -13,7 +13,7 @@ DEVICES=${1:-500} ROUNDS=${2:-3} CONCURRENCY=${3:-64}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NS=netwatch-bench-$$
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/netwatch-bench.XXXXXX")
-AGENTS=4 BASE_PORT=20000 EXPORTER_PORT=19117
+PORTS_PER_AGENT=100 BASE_PORT=20000 EXPORTER_PORT=19117
 PIDS=()
 
 cleanup() {
@@ -32,14 +32,18 @@ for i in $(seq 1 23); do in_ns ip link add "v$i" type veth peer name "w$i"; in_n
 in_ns ip link add br0 type bridge
 echo "namespace $NS: $(in_ns ip -o link | wc -l) interfaces"
 
-# snmpd: AGENTS processes, DEVICES ports in all (one port = one device).
-per=$(( (DEVICES + AGENTS - 1) / AGENTS ))
+# snmpd: one process per PORTS_PER_AGENT devices (one UDP port = one device). snmpd silently
+# drops listening addresses past a config line of about 2.5 KB, so 25 ports per agentAddress line.
+AGENTS=$(( (DEVICES + PORTS_PER_AGENT - 1) / PORTS_PER_AGENT ))
 for a in $(seq 0 $((AGENTS - 1))); do
-  first=$(( BASE_PORT + a * per )); last=$(( first + per - 1 )); [ $last -ge $(( BASE_PORT + DEVICES )) ] && last=$(( BASE_PORT + DEVICES - 1 ))
-  [ $first -gt $last ] && continue
-  addrs=$(seq $first $last | sed 's/^/udp:127.0.0.1:/' | paste -sd, -)
+  first=$(( BASE_PORT + a * PORTS_PER_AGENT )); last=$(( first + PORTS_PER_AGENT - 1 ))
+  [ $last -ge $(( BASE_PORT + DEVICES )) ] && last=$(( BASE_PORT + DEVICES - 1 ))
   mkdir -p "$RUN/snmpd$a"
-  printf 'agentAddress %s\nrocommunity bench 127.0.0.1\nsysName bench-agent-%s\n' "$addrs" "$a" >"$RUN/snmpd$a/snmpd.conf"
+  {
+    seq $first $last | sed 's/^/udp:127.0.0.1:/' | paste -d, - - - - - - - - - - - - - - - - - - - - - - - - - |
+      sed -e 's/,*$//' -e 's/^/agentAddress /'
+    printf 'rocommunity bench 127.0.0.1\nsysName bench-agent-%s\n' "$a"
+  } >"$RUN/snmpd$a/snmpd.conf"
   SNMP_PERSISTENT_DIR="$RUN/snmpd$a" ip netns exec "$NS" /usr/sbin/snmpd -f -C -Lf /dev/null -c "$RUN/snmpd$a/snmpd.conf" &
   PIDS+=($!)
 done
@@ -100,10 +104,13 @@ netwatch_equivalent:
 YML
 /usr/bin/prometheus-snmp-exporter --config.file="$RUN/snmp.yml" --dry-run >/dev/null 2>&1 || {
   /usr/bin/prometheus-snmp-exporter --config.file="$RUN/snmp.yml" --dry-run; exit 1; }
+listening=$(in_ns ss -Hlnu | wc -l)
+[ "$listening" -ge "$DEVICES" ] || sleep 1
+echo "agents: $AGENTS snmpd processes, $(in_ns ss -Hlnu | wc -l) UDP ports listening"
 ip netns exec "$NS" /usr/bin/prometheus-snmp-exporter --config.file="$RUN/snmp.yml" \
   --web.listen-address="127.0.0.1:$EXPORTER_PORT" --log.level=error &
 EXPORTER=$!; PIDS+=($EXPORTER)
 
 in_ns bash -c "for i in \$(seq 100); do curl -sf http://127.0.0.1:$EXPORTER_PORT/metrics >/dev/null && exit 0; sleep 0.05; done; exit 1"
-in_ns node "$ROOT/dist/bench/poll.js" --devices "$DEVICES" --rounds "$ROUNDS" --concurrency "$CONCURRENCY" \
+in_ns node ${NODE_PROF:-} "$ROOT/dist/bench/poll.js" --devices "$DEVICES" --rounds "$ROUNDS" --concurrency "$CONCURRENCY" \
   --base-port "$BASE_PORT" --exporter "127.0.0.1:$EXPORTER_PORT" --exporter-pid "$EXPORTER"

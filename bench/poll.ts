@@ -61,7 +61,11 @@ function cpuOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
 }
 
-async function inParallel(count: number, concurrency: number, work: (i: number) => Promise<boolean>): Promise<number> {
+async function inParallel(
+  count: number,
+  concurrency: number,
+  work: (i: number) => Promise<boolean>,
+): Promise<number> {
   let next = 0;
   let failures = 0;
   const lanes = Array.from({ length: Math.min(concurrency, count) }, async () => {
@@ -79,7 +83,14 @@ async function measure(
   cpu: () => number,
   round: () => Promise<number>,
 ): Promise<Figures> {
-  const figures: Figures = { cpuSeconds: 0, wallSeconds: [], peakRssMiB: 0, peakSockets: 0, failures: 0, polls: 0 };
+  const figures: Figures = {
+    cpuSeconds: 0,
+    wallSeconds: [],
+    peakRssMiB: 0,
+    peakSockets: 0,
+    failures: 0,
+    polls: 0,
+  };
   await round(); // warm-up: first polls learn per-device facts; not counted
   const sampler = setInterval(() => {
     figures.peakRssMiB = Math.max(figures.peakRssMiB, rssMiB(pid));
@@ -97,7 +108,9 @@ async function measure(
   return figures;
 }
 
-const devices = Array.from({ length: N }, (_, i) => device(`bench${i}`, BASE + i, v2c('bench'), { timeoutMs: 2000 }));
+const devices = Array.from({ length: N }, (_, i) =>
+  device(`bench${i}`, BASE + i, v2c('bench'), { timeoutMs: 2000 }),
+);
 
 // --- netwatch: the real poller, shared sockets, metrics recorded, one /metrics render per round.
 const mux = new UdpMux();
@@ -127,14 +140,17 @@ const series = (await metrics.registry.metrics()).split('\n').filter((l) => l.st
 mux.close();
 
 // --- snmp_exporter 0.21: one HTTP scrape per device, same agents, same concurrency.
-const exporter = await measure(EXPORTER_PID, () => cpuOf(EXPORTER_PID), () =>
-  inParallel(N, C, async (i) => {
-    const response = await fetch(
-      `http://${values.exporter}/snmp?module=netwatch_equivalent&target=127.0.0.1:${BASE + i}`,
-    );
-    const body = await response.text();
-    return response.ok && body.includes('ifHCInOctets{');
-  }),
+const exporter = await measure(
+  EXPORTER_PID,
+  () => cpuOf(EXPORTER_PID),
+  () =>
+    inParallel(N, C, async (i) => {
+      const response = await fetch(
+        `http://${values.exporter}/snmp?module=netwatch_equivalent&target=127.0.0.1:${BASE + i}`,
+      );
+      const body = await response.text();
+      return response.ok && body.includes('ifHCInOctets{');
+    }),
 );
 const exporterPackets = await (async () => {
   const body = await (
@@ -148,16 +164,53 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const row = (label: string, a: string, b: string, ratio?: number) =>
   `${label.padEnd(34)}${a.padStart(14)}${b.padStart(16)}${ratio === undefined ? '' : ratio.toFixed(2).padStart(9)}`;
 
-console.log(`\nbench/poll: ${N} devices × ${ROUNDS} rounds, concurrency ${C}, 48 interfaces each (Net-SNMP snmpd on loopback)`);
-console.log(row('', 'netwatch', 'snmp_exporter', undefined) + '    ratio');
-console.log(row('CPU seconds per 1,000 device polls', per1000(netwatch).toFixed(3), per1000(exporter).toFixed(3), per1000(netwatch) / per1000(exporter)));
 console.log(
-  row('cycle wall time, median (s)', median(netwatch.wallSeconds).toFixed(2), median(exporter.wallSeconds).toFixed(2), median(netwatch.wallSeconds) / median(exporter.wallSeconds)),
+  `\nbench/poll: ${N} devices × ${ROUNDS} rounds, concurrency ${C}, 48 interfaces each (Net-SNMP snmpd on loopback)`,
 );
-console.log(row('peak RSS (MiB)', netwatch.peakRssMiB.toFixed(0), exporter.peakRssMiB.toFixed(0), netwatch.peakRssMiB / exporter.peakRssMiB));
-console.log(row('peak sockets open', String(netwatch.peakSockets), String(exporter.peakSockets), netwatch.peakSockets / Math.max(1, exporter.peakSockets)));
-console.log(row('SNMP requests per device poll', (requests / (netwatch.polls + N)).toFixed(1), String(exporterPackets), requests / (netwatch.polls + N) / exporterPackets));
+console.log(row('', 'netwatch', 'snmp_exporter', undefined) + '    ratio');
+console.log(
+  row(
+    'CPU seconds per 1,000 device polls',
+    per1000(netwatch).toFixed(3),
+    per1000(exporter).toFixed(3),
+    per1000(netwatch) / per1000(exporter),
+  ),
+);
+console.log(
+  row(
+    'cycle wall time, median (s)',
+    median(netwatch.wallSeconds).toFixed(2),
+    median(exporter.wallSeconds).toFixed(2),
+    median(netwatch.wallSeconds) / median(exporter.wallSeconds),
+  ),
+);
+console.log(
+  row(
+    'peak RSS (MiB)',
+    netwatch.peakRssMiB.toFixed(0),
+    exporter.peakRssMiB.toFixed(0),
+    netwatch.peakRssMiB / exporter.peakRssMiB,
+  ),
+);
+console.log(
+  row(
+    'peak sockets open',
+    String(netwatch.peakSockets),
+    String(exporter.peakSockets),
+    netwatch.peakSockets / Math.max(1, exporter.peakSockets),
+  ),
+);
+console.log(
+  row(
+    'SNMP requests per device poll',
+    (requests / (netwatch.polls + N)).toFixed(1),
+    String(exporterPackets),
+    requests / (netwatch.polls + N) / exporterPackets,
+  ),
+);
 console.log(row('failed polls', String(netwatch.failures), String(exporter.failures)));
 console.log(`netwatch /metrics after the run: ${series} netwatch_ series`);
 const coresFor2000 = (per1000(netwatch) * 2) / 30;
-console.log(`projection: 2,000 devices every 30 s = ${coresFor2000.toFixed(2)} cores of netwatch CPU (target: within 2 cores)`);
+console.log(
+  `projection: 2,000 devices every 30 s = ${coresFor2000.toFixed(2)} cores of netwatch CPU (target: within 2 cores)`,
+);

@@ -70,14 +70,18 @@ export function isUnder(oid: string, root: string): boolean {
   return oid.length > root.length && oid.startsWith(root) && oid.charCodeAt(root.length) === 46; // '.'
 }
 
-/** Numeric OID comparison (1.3.6.1.10 sorts after 1.3.6.1.9). */
+/** Numeric OID comparison (1.3.6.1.10 sorts after 1.3.6.1.9); allocation-free: it runs per varbind. */
 export function compareOids(a: string, b: string): number {
-  const pa = a.split('.');
-  const pb = b.split('.');
-  const n = Math.min(pa.length, pb.length);
-  for (let i = 0; i < n; i += 1) {
-    const d = Number(pa[i]) - Number(pb[i]);
-    if (d !== 0) return d;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    let x = 0;
+    while (i < a.length && a.charCodeAt(i) !== 46) x = x * 10 + (a.charCodeAt(i++) - 48);
+    let y = 0;
+    while (j < b.length && b.charCodeAt(j) !== 46) y = y * 10 + (b.charCodeAt(j++) - 48);
+    if (x !== y) return x - y;
+    i += 1;
+    j += 1;
   }
-  return pa.length - pb.length;
+  return a.length - i - (b.length - j);
 }

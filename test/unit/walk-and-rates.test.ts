@@ -6,12 +6,24 @@ import { computeRates, counterDelta } from '../../src/collect/rates.js';
 import type { Snapshot } from '../../src/collect/snapshot.js';
 import { FakeSnmp } from '../../src/snmp/fake-snmp.js';
 import { parseSnmprec, setSnmprecLine } from '../../src/snmp/snmprec.js';
-import type { Varbind } from '../../src/snmp/types.js';
+import { compareOids, isUnder, type Varbind } from '../../src/snmp/types.js';
 import { walkColumns } from '../../src/snmp/walk.js';
 import { device, v2c } from '../helpers/devices.js';
 
 const recording = (name: string) =>
   readFileSync(join(import.meta.dirname, `../fixtures/snmprec/${name}.snmprec`), 'utf8');
+
+describe('OID order', () => {
+  it('compares numerically, arc by arc', () => {
+    const sorted = ['1.3.6.1.2', '1.3.6.1.10', '1.3.6.1.9', '1.3.6.1', '1.3.6.1.2.1', '1.3.6.10'].sort(
+      compareOids,
+    );
+    expect(sorted).toEqual(['1.3.6.1', '1.3.6.1.2', '1.3.6.1.2.1', '1.3.6.1.9', '1.3.6.1.10', '1.3.6.10']);
+    expect(compareOids('1.3.6', '1.3.6')).toBe(0);
+    expect(isUnder('1.3.6.1.2', '1.3.6.1')).toBe(true);
+    expect(isUnder('1.3.6.10', '1.3.6.1')).toBe(false);
+  });
+});
 
 describe('walkColumns', () => {
   it('walks columns in lock-step and stops each at its subtree end', async () => {
