@@ -133,10 +133,10 @@ const netwatch = await measure('self', selfCpu, async () => {
     if (r.ok) requests += r.snapshot.requests;
     return r.ok;
   });
-  await metrics.registry.metrics();
+  await metrics.render();
   return failures;
 });
-const series = (await metrics.registry.metrics()).split('\n').filter((l) => l.startsWith('netwatch_')).length;
+const series = (await metrics.render()).split('\n').filter((l) => l.startsWith('netwatch_')).length;
 mux.close();
 
 // --- snmp_exporter 0.21: one HTTP scrape per device, same agents, same concurrency.

@@ -100,8 +100,8 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
   const http: HttpServer = await startHttpServer(config.http.listen, {
     '/metrics': async () => ({
       status: 200,
-      type: metrics.registry.contentType,
-      body: await metrics.registry.metrics(),
+      type: metrics.contentType,
+      body: await metrics.render(),
     }),
     '/healthz': () => text(200, 'ok\n'),
     '/readyz': () =>

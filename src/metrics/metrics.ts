@@ -1,21 +1,28 @@
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import type { PollResult, Snapshot, VcRole } from '../collect/snapshot.js';
 import type { DeviceConfig } from '../config/types.js';
+import { ExpositionWriter, escapeLabelValue } from './exposition.js';
 
 /**
- * Prometheus metrics on netwatch's own Registry (no global). Polls only record the latest state per
- * device; series are built when Prometheus scrapes, so a poll costs no exposition work and a
- * device removed from the inventory disappears from /metrics.
+ * netwatch's metrics. Low-cardinality counters and the Node process metrics live in prom-client's
+ * own Registry (no global). The per-device families (up, uptimes, VC roles, interfaces…) are
+ * written straight from the latest snapshot per device when Prometheus scrapes (exposition.ts
+ * says why): a poll costs no exposition work, and a device removed from the inventory disappears.
  */
 
 const ROLES: readonly VcRole[] = ['master', 'backup', 'linecard', 'unknown'];
 
 interface DeviceState {
   readonly device: DeviceConfig;
+  /** `{device="…",site="…"` without the closing brace: rendered once, extended per series. */
+  readonly labels: string;
   up: boolean;
   lastPollSeconds: number | undefined;
   snapshot: Snapshot | undefined;
 }
+
+const open = (device: DeviceConfig) =>
+  `{device="${escapeLabelValue(device.name)}",site="${escapeLabelValue(device.site)}"`;
 
 export class Metrics {
   readonly registry = new Registry();
@@ -25,65 +32,6 @@ export class Metrics {
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    const states = () => this.#devices.values();
-    const base = (s: DeviceState) => ({ device: s.device.name, site: s.device.site });
-
-    new Gauge({
-      name: 'netwatch_device_up',
-      help: 'Whether the last SNMP poll of the device succeeded (1) or not (0).',
-      labelNames: ['device', 'site'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of states()) this.set(base(s), s.up ? 1 : 0);
-      },
-    });
-    new Gauge({
-      name: 'netwatch_device_uptime_seconds',
-      help: 'sysUpTime of the device in seconds (wraps at 497.1 days; on Junos it is the SNMP agent uptime).',
-      labelNames: ['device', 'site'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of states()) if (s.snapshot) this.set(base(s), s.snapshot.system.upTimeCs / 100);
-      },
-    });
-    new Gauge({
-      name: 'netwatch_snmp_engine_time_seconds',
-      help: 'snmpEngineTime: seconds since the SNMP engine last (re)initialised snmpEngineBoots.',
-      labelNames: ['device', 'site'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of states()) {
-          const t = s.snapshot?.system.engineTimeS;
-          if (t !== undefined) this.set(base(s), t);
-        }
-      },
-    });
-    new Gauge({
-      name: 'netwatch_snmp_engine_boots',
-      help: 'snmpEngineBoots: how many times the SNMP engine has (re)initialised.',
-      labelNames: ['device', 'site'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of states()) {
-          const b = s.snapshot?.system.engineBoots;
-          if (b !== undefined) this.set(base(s), b);
-        }
-      },
-    });
-    new Gauge({
-      name: 'netwatch_poll_duration_seconds',
-      help: 'Wall time of the last poll of the device, successful or not.',
-      labelNames: ['device', 'site'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of states()) if (s.lastPollSeconds !== undefined) this.set(base(s), s.lastPollSeconds);
-      },
-    });
     this.pollErrors = new Counter({
       name: 'netwatch_poll_errors_total',
       help: 'Failed polls by reason (timeout, auth, malformed, refused, resolve, error).',
@@ -96,159 +44,194 @@ export class Metrics {
       labelNames: ['device', 'site'],
       registers,
     });
-    new Gauge({
-      name: 'netwatch_vc_member_role',
-      help: 'Virtual chassis member role, one-hot: 1 for the role the member has now.',
-      labelNames: ['device', 'site', 'member', 'role'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of states()) {
-          const members = s.snapshot?.vcMembers;
-          if (!members?.supported) continue;
-          for (const m of members.value)
-            for (const role of ROLES)
-              this.set({ ...base(s), member: String(m.id), role }, m.role === role ? 1 : 0);
-        }
-      },
-    });
-    new Gauge({
-      name: 'netwatch_vc_master_member',
-      help: 'Member id of the virtual chassis master (-1 when no member claims master).',
-      labelNames: ['device', 'site'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of states()) {
-          const members = s.snapshot?.vcMembers;
-          if (!members?.supported) continue;
-          const master = members.value.find((m) => m.role === 'master');
-          this.set(base(s), master ? master.id : -1);
-        }
-      },
-    });
-    new Gauge({
-      name: 'netwatch_vc_member_uptime_seconds',
-      help: 'jnxVirtualChassisMemberUptime: seconds since the member last joined.',
-      labelNames: ['device', 'site', 'member'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of states()) {
-          const members = s.snapshot?.vcMembers;
-          if (!members?.supported) continue;
-          for (const m of members.value)
-            if (m.uptimeS !== undefined) this.set({ ...base(s), member: String(m.id) }, m.uptimeS);
-        }
-      },
-    });
-    new Counter({
-      name: 'netwatch_vc_switchovers_total',
-      help: 'Routing-engine switchovers as counted by the device (sum of jnxRedundancySwitchoverCount; resets when the RE reboots).',
-      labelNames: ['device', 'site'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of states()) {
-          const rows = s.snapshot?.redundancy;
-          if (!rows?.supported) continue;
-          this.inc(
-            base(s),
-            rows.value.reduce((sum, r) => sum + (r.switchoverCount ?? 0), 0),
-          );
-        }
-      },
-    });
-    new Gauge({
-      name: 'netwatch_alarm_active',
-      help: 'Juniper chassis alarm state (JUNIPER-ALARM-MIB): 1 while the red or yellow alarm is on.',
-      labelNames: ['device', 'site', 'color'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of states()) {
-          const alarms = s.snapshot?.alarms;
-          if (!alarms?.supported) continue;
-          this.set({ ...base(s), color: 'red' }, alarms.value.red ? 1 : 0);
-          this.set({ ...base(s), color: 'yellow' }, alarms.value.yellow ? 1 : 0);
-        }
-      },
-    });
-    new Gauge({
-      name: 'netwatch_process_up',
-      help: 'Whether a watched process is running on the device (hrSWRunTable; not served by Junos).',
-      labelNames: ['device', 'site', 'process'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of states()) {
-          const processes = s.snapshot?.processes;
-          if (!processes?.supported) continue;
-          for (const name of s.device.watchProcesses) {
-            const running = processes.value.some(
-              (p) => p.name === name && (p.status === 'running' || p.status === 'runnable'),
-            );
-            this.set({ ...base(s), process: name }, running ? 1 : 0);
-          }
-        }
-      },
-    });
-    const interfaceCounter = (name: string, help: string, pick: 'inOctets' | 'outOctets') =>
-      new Counter({
-        name,
-        help,
-        labelNames: ['device', 'site', 'interface'],
-        registers,
-        collect() {
-          this.reset();
-          for (const s of states()) {
-            const ifs = s.snapshot?.interfaces;
-            if (!ifs?.supported) continue;
-            for (const i of ifs.value) {
-              const value = i[pick];
-              if (value !== undefined) this.inc({ ...base(s), interface: i.name }, Number(value));
-            }
-          }
-        },
-      });
-    interfaceCounter(
-      'netwatch_interface_receive_bytes_total',
-      'Octets received on the interface as the device counts them (ifHCInOctets, or 32-bit ifInOctets).',
-      'inOctets',
-    );
-    interfaceCounter(
-      'netwatch_interface_transmit_bytes_total',
-      'Octets sent on the interface as the device counts them (ifHCOutOctets, or 32-bit ifOutOctets).',
-      'outOctets',
-    );
-    new Gauge({
-      name: 'netwatch_interface_oper_up',
-      help: 'ifOperStatus is up (1) or not (0).',
-      labelNames: ['device', 'site', 'interface'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of states()) {
-          const ifs = s.snapshot?.interfaces;
-          if (!ifs?.supported) continue;
-          for (const i of ifs.value)
-            if (i.operUp !== undefined) this.set({ ...base(s), interface: i.name }, i.operUp ? 1 : 0);
-        }
-      },
-    });
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The whole /metrics text. */
+  async render(): Promise<string> {
+    return `${await this.registry.metrics()}${this.#renderDevices()}`;
+  }
+
+  #renderDevices(): string {
+    const w = new ExpositionWriter();
+    const states = [...this.#devices.values()];
+    const each = (
+      name: string,
+      help: string,
+      type: 'gauge' | 'counter',
+      emit: (s: DeviceState, base: string) => void,
+    ) => {
+      w.family(name, help, type);
+      for (const s of states) emit(s, s.labels);
+    };
+    each(
+      'netwatch_device_up',
+      'Whether the last SNMP poll of the device succeeded (1) or not (0).',
+      'gauge',
+      (s, b) => w.sample('netwatch_device_up', `${b}}`, s.up ? 1 : 0),
+    );
+    each(
+      'netwatch_device_uptime_seconds',
+      'sysUpTime of the device in seconds (wraps at 497.1 days; on Junos it is the SNMP agent uptime).',
+      'gauge',
+      (s, b) => {
+        if (s.snapshot) w.sample('netwatch_device_uptime_seconds', `${b}}`, s.snapshot.system.upTimeCs / 100);
+      },
+    );
+    each(
+      'netwatch_snmp_engine_time_seconds',
+      'snmpEngineTime: seconds since the SNMP engine last (re)initialised snmpEngineBoots.',
+      'gauge',
+      (s, b) => {
+        const t = s.snapshot?.system.engineTimeS;
+        if (t !== undefined) w.sample('netwatch_snmp_engine_time_seconds', `${b}}`, t);
+      },
+    );
+    each(
+      'netwatch_snmp_engine_boots',
+      'snmpEngineBoots: how many times the SNMP engine has (re)initialised.',
+      'gauge',
+      (s, b) => {
+        const n = s.snapshot?.system.engineBoots;
+        if (n !== undefined) w.sample('netwatch_snmp_engine_boots', `${b}}`, n);
+      },
+    );
+    each(
+      'netwatch_poll_duration_seconds',
+      'Wall time of the last poll of the device, successful or not.',
+      'gauge',
+      (s, b) => {
+        if (s.lastPollSeconds !== undefined)
+          w.sample('netwatch_poll_duration_seconds', `${b}}`, s.lastPollSeconds);
+      },
+    );
+    each(
+      'netwatch_vc_member_role',
+      'Virtual chassis member role, one-hot: 1 for the role the member has now.',
+      'gauge',
+      (s, b) => {
+        const members = s.snapshot?.vcMembers;
+        if (!members?.supported) return;
+        for (const m of members.value)
+          for (const role of ROLES)
+            w.sample(
+              'netwatch_vc_member_role',
+              `${b},member="${m.id}",role="${role}"}`,
+              m.role === role ? 1 : 0,
+            );
+      },
+    );
+    each(
+      'netwatch_vc_master_member',
+      'Member id of the virtual chassis master (-1 when no member claims master).',
+      'gauge',
+      (s, b) => {
+        const members = s.snapshot?.vcMembers;
+        if (!members?.supported) return;
+        const master = members.value.find((m) => m.role === 'master');
+        w.sample('netwatch_vc_master_member', `${b}}`, master ? master.id : -1);
+      },
+    );
+    each(
+      'netwatch_vc_member_uptime_seconds',
+      'jnxVirtualChassisMemberUptime: seconds since the member last joined.',
+      'gauge',
+      (s, b) => {
+        const members = s.snapshot?.vcMembers;
+        if (!members?.supported) return;
+        for (const m of members.value)
+          if (m.uptimeS !== undefined)
+            w.sample('netwatch_vc_member_uptime_seconds', `${b},member="${m.id}"}`, m.uptimeS);
+      },
+    );
+    each(
+      'netwatch_vc_switchovers_total',
+      'Routing-engine switchovers as counted by the device (sum of jnxRedundancySwitchoverCount; resets when the RE reboots).',
+      'counter',
+      (s, b) => {
+        const rows = s.snapshot?.redundancy;
+        if (!rows?.supported) return;
+        w.sample(
+          'netwatch_vc_switchovers_total',
+          `${b}}`,
+          rows.value.reduce((sum, r) => sum + (r.switchoverCount ?? 0), 0),
+        );
+      },
+    );
+    each(
+      'netwatch_alarm_active',
+      'Juniper chassis alarm state (JUNIPER-ALARM-MIB): 1 while the red or yellow alarm is on.',
+      'gauge',
+      (s, b) => {
+        const alarms = s.snapshot?.alarms;
+        if (!alarms?.supported) return;
+        w.sample('netwatch_alarm_active', `${b},color="red"}`, alarms.value.red ? 1 : 0);
+        w.sample('netwatch_alarm_active', `${b},color="yellow"}`, alarms.value.yellow ? 1 : 0);
+      },
+    );
+    each(
+      'netwatch_process_up',
+      'Whether a watched process is running on the device (hrSWRunTable; not served by Junos).',
+      'gauge',
+      (s, b) => {
+        const processes = s.snapshot?.processes;
+        if (!processes?.supported) return;
+        for (const name of s.device.watchProcesses) {
+          const running = processes.value.some(
+            (p) => p.name === name && (p.status === 'running' || p.status === 'runnable'),
+          );
+          w.sample('netwatch_process_up', `${b},process="${escapeLabelValue(name)}"}`, running ? 1 : 0);
+        }
+      },
+    );
+    const interfaces = (
+      name: string,
+      help: string,
+      type: 'gauge' | 'counter',
+      value: (
+        i: NonNullable<Snapshot['interfaces'] & { supported: true }>['value'][number],
+      ) => number | undefined,
+    ) =>
+      each(name, help, type, (s, b) => {
+        const ifs = s.snapshot?.interfaces;
+        if (!ifs?.supported) return;
+        for (const i of ifs.value) {
+          const v = value(i);
+          if (v !== undefined) w.sample(name, `${b},interface="${escapeLabelValue(i.name)}"}`, v);
+        }
+      });
+    interfaces(
+      'netwatch_interface_receive_bytes_total',
+      'Octets received on the interface as the device counts them (ifHCInOctets, or 32-bit ifInOctets).',
+      'counter',
+      (i) => (i.inOctets === undefined ? undefined : Number(i.inOctets)),
+    );
+    interfaces(
+      'netwatch_interface_transmit_bytes_total',
+      'Octets sent on the interface as the device counts them (ifHCOutOctets, or 32-bit ifOutOctets).',
+      'counter',
+      (i) => (i.outOctets === undefined ? undefined : Number(i.outOctets)),
+    );
+    interfaces('netwatch_interface_oper_up', 'ifOperStatus is up (1) or not (0).', 'gauge', (i) =>
+      i.operUp === undefined ? undefined : i.operUp ? 1 : 0,
+    );
+    return w.text();
+  }
   /** The inventory changed (start, SIGHUP): keep state for kept devices, drop removed ones. */
   setDevices(devices: readonly DeviceConfig[]): void {
     const keep = new Set(devices.map((d) => d.name));
     for (const name of this.#devices.keys()) if (!keep.has(name)) this.#devices.delete(name);
     for (const device of devices) {
       const existing = this.#devices.get(device.name);
-      if (existing) this.#devices.set(device.name, { ...existing, device });
+      if (existing) this.#devices.set(device.name, { ...existing, device, labels: open(device) });
       else
         this.#devices.set(device.name, {
           device,
+          labels: open(device),
           up: false,
           lastPollSeconds: undefined,
           snapshot: undefined,

@@ -120,7 +120,7 @@ describe('SNMP bad input', () => {
       const [bad, good] = await Promise.all([poller.poll(liar), poller.poll(honest)]);
       expect(bad).toMatchObject({ ok: false, reason: 'malformed' });
       expect(good.ok).toBe(true);
-      const text = await metrics.registry.metrics();
+      const text = await metrics.render();
       expect(text).toContain('netwatch_poll_errors_total{device="liar",site="test",reason="malformed"} 1');
       expect(text).toContain('netwatch_device_up{device="honest",site="test"} 1');
     },
