@@ -167,7 +167,7 @@ const row = (label: string, a: string, b: string, ratio?: number) =>
 console.log(
   `\nbench/poll: ${N} devices × ${ROUNDS} rounds, concurrency ${C}, 48 interfaces each (Net-SNMP snmpd on loopback)`,
 );
-console.log(row('', 'netwatch', 'snmp_exporter', undefined) + '    ratio');
+console.log(`${row('', 'netwatch', 'snmp_exporter', undefined)}    ratio`);
 console.log(
   row(
     'CPU seconds per 1,000 device polls',

@@ -1,8 +1,16 @@
+import { dirname, resolve } from 'node:path';
 import type { PollResult } from './collect/snapshot.js';
+import { parseDuration } from './config/duration.js';
 import type { Config, DeviceConfig, SnmpSecurity } from './config/types.js';
+import { DEFAULT_SETTINGS, type DetectSettings } from './detect/detector.js';
+import { eventToJson } from './events/event.js';
+import { EVENT_TYPES, type EventType } from './events/event-type.js';
 import { type HttpServer, json, startHttpServer, text } from './http/server.js';
+import { FileJournal } from './journal/file-journal.js';
+import { StateStore } from './journal/state-store.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics/metrics.js';
+import { Pipeline } from './pipeline.js';
 import { Poller } from './poller.js';
 import { Scheduler } from './schedule/scheduler.js';
 import type { Ticker } from './schedule/ticker.js';
@@ -57,6 +65,19 @@ function summarize(device: DeviceConfig, result: PollResult | undefined) {
   };
 }
 
+/** storage.dir resolves against the folder of the configuration file, like Prometheus' paths. */
+export function storageDirOf(config: Config): string {
+  return resolve(dirname(config.source), config.storage.dir);
+}
+
+export function detectSettingsOf(config: Config): DetectSettings {
+  return {
+    ...DEFAULT_SETTINGS,
+    trafficDrop: config.detect.trafficDrop,
+    unreachableAfter: config.detect.unreachableAfter,
+  };
+}
+
 export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Daemon> {
   const { logger, now, ticker } = deps;
   let config = initial;
@@ -64,15 +85,24 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
   const connector = deps.connector ?? createNetSnmpConnector({ mux, now });
   const metrics = new Metrics();
   const last = new Map<string, PollResult>();
+  const storage = storageDirOf(config);
+  const journal = await FileJournal.open(storage);
+  const pipeline = new Pipeline({
+    journal,
+    store: new StateStore(storage),
+    metrics,
+    logger,
+    settings: () => detectSettingsOf(config),
+  });
 
   const poller = new Poller({
     connector,
     resolve: createResolver(),
     now,
-    onResult: (device, result) => {
+    onResult: async (device, result) => {
       const before = last.get(device.name);
       last.set(device.name, result);
-      metrics.recordPoll(result);
+      await pipeline.handle(device, result, now());
       if (!result.ok && (before === undefined || before.ok)) {
         logger.warn('poll failed', { device: device.name, reason: result.reason, error: result.message });
       } else if (result.ok && before !== undefined && !before.ok) {
@@ -113,6 +143,24 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
         200,
         config.devices.map((d) => summarize(d, last.get(d.name))),
       ),
+    '/api/events': (request) => {
+      const query = new URL(request.url ?? '/', 'http://netwatch').searchParams;
+      const type = query.get('type');
+      const since = query.get('since');
+      const device = query.get('device');
+      if (type !== null && !(EVENT_TYPES as readonly string[]).includes(type))
+        return json(400, { error: `unknown event type "${type}"` });
+      const sinceMs = since === null ? undefined : parseDuration(since);
+      if (since !== null && sinceMs === undefined)
+        return json(400, { error: 'since takes a duration such as 2h' });
+      const events = journal.query({
+        ...(device !== null ? { device } : {}),
+        ...(type !== null ? { type: type as EventType } : {}),
+        ...(sinceMs !== undefined ? { since: now() - sinceMs } : {}),
+        limit: 1000,
+      });
+      return json(200, events.map(eventToJson));
+    },
   });
   ticker.start(() => scheduler.tick(now()));
   logger.info('netwatch running', {
@@ -125,6 +173,7 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
     reload(next) {
       config = next;
       metrics.setDevices(next.devices);
+      pipeline.retain(next.devices);
       scheduler.setDevices(snmpDevices(), now());
       for (const name of last.keys()) if (!next.devices.some((d) => d.name === name)) last.delete(name);
       logger.info('configuration reloaded', { devices: next.devices.length });
@@ -134,6 +183,7 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
       scheduler.clearQueue();
       await scheduler.idle(); // polls in flight end by their own deadline
       await http.close();
+      await journal.close();
       mux.close();
       logger.info('netwatch stopped');
     },

@@ -13,7 +13,7 @@ export interface PollerDeps {
   readonly connector: SnmpConnector<SnmpSecurity>;
   readonly resolve: ResolveHost;
   readonly now: () => number;
-  readonly onResult: (device: DeviceConfig, result: PollResult) => void;
+  readonly onResult: (device: DeviceConfig, result: PollResult) => void | Promise<void>;
 }
 
 export class Poller {
@@ -51,7 +51,7 @@ export class Poller {
       });
     }
     this.#polled.add(device.name);
-    this.deps.onResult(device, result);
+    await this.deps.onResult(device, result);
     return result;
   }
 

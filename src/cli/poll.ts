@@ -5,6 +5,7 @@ import type { PollResult, Snapshot } from '../collect/snapshot.js';
 import type { Environment } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import { formatProblem } from '../config/problems.js';
+import { formatBps, formatUptime } from '../format.js';
 import { createNetSnmpConnector } from '../snmp/net-snmp-connector.js';
 import { createResolver } from '../snmp/resolve-host.js';
 import { UdpMux } from '../snmp/udp-mux.js';
@@ -18,24 +19,6 @@ export interface PollOptions {
   readonly device: string;
   readonly json: boolean;
   readonly rateSeconds: number | undefined;
-}
-
-export function formatUptime(seconds: number): string {
-  const d = Math.floor(seconds / 86_400);
-  const h = Math.floor((seconds % 86_400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return d > 0 ? `${d}d ${h}h ${m}m` : h > 0 ? `${h}h ${m}m` : `${m}m ${Math.floor(seconds % 60)}s`;
-}
-
-export function formatBps(bps: number): string {
-  const units = ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s', 'Tbit/s'];
-  let value = bps;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
 const supportedText = (supported: boolean) => (supported ? '' : 'not supported');

@@ -1,6 +1,8 @@
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import type { PollResult, Snapshot, VcRole } from '../collect/snapshot.js';
 import type { DeviceConfig } from '../config/types.js';
+import type { DeviceMemory, TrafficMemory } from '../detect/memory.js';
+import type { NetwatchEvent } from '../events/event.js';
 import { ExpositionWriter, escapeLabelValue } from './exposition.js';
 
 /**
@@ -19,6 +21,7 @@ interface DeviceState {
   up: boolean;
   lastPollSeconds: number | undefined;
   snapshot: Snapshot | undefined;
+  traffic: Readonly<Record<string, TrafficMemory>>;
 }
 
 const open = (device: DeviceConfig) =>
@@ -29,6 +32,7 @@ export class Metrics {
   readonly #devices = new Map<string, DeviceState>();
   readonly pollErrors: Counter<'device' | 'site' | 'reason'>;
   readonly pollsSkipped: Counter<'device' | 'site'>;
+  readonly events: Counter<'device' | 'site' | 'type' | 'severity'>;
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -42,6 +46,12 @@ export class Metrics {
       name: 'netwatch_polls_skipped_total',
       help: 'Polls not started because the previous poll of the device was still running.',
       labelNames: ['device', 'site'],
+      registers,
+    });
+    this.events = new Counter({
+      name: 'netwatch_events_total',
+      help: 'Events journaled, by type (the snake_case event types of the journal and API).',
+      labelNames: ['device', 'site', 'type', 'severity'],
       registers,
     });
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
@@ -188,6 +198,28 @@ export class Metrics {
         }
       },
     );
+    each(
+      'netwatch_device_throughput_bits_per_second',
+      'Bits per second in + out over the user-traffic ports (physical Ethernet), from the last two polls.',
+      'gauge',
+      (s, b) => {
+        const bps = s.traffic.device?.lastBps;
+        if (bps !== undefined) w.sample('netwatch_device_throughput_bits_per_second', `${b}}`, bps);
+      },
+    );
+    each(
+      'netwatch_traffic_drop_active',
+      'Whether a traffic_drop is open (1) for the device or an interface group (scope), until traffic_recovered.',
+      'gauge',
+      (s, b) => {
+        for (const [scope, t] of Object.entries(s.traffic))
+          w.sample(
+            'netwatch_traffic_drop_active',
+            `${b},scope="${escapeLabelValue(scope)}"}`,
+            t.dropped ? 1 : 0,
+          );
+      },
+    );
     const interfaces = (
       name: string,
       help: string,
@@ -235,6 +267,7 @@ export class Metrics {
           up: false,
           lastPollSeconds: undefined,
           snapshot: undefined,
+          traffic: {},
         });
     }
   }
@@ -254,6 +287,13 @@ export class Metrics {
       state.lastPollSeconds = result.durationMs / 1000;
       this.pollErrors.inc({ device: name, site: state.device.site, reason: result.reason });
     }
+  }
+
+  recordDetection(device: string, memory: DeviceMemory, events: readonly NetwatchEvent[]): void {
+    const state = this.#devices.get(device);
+    if (state) state.traffic = memory.traffic;
+    for (const e of events)
+      this.events.inc({ device: e.device, site: e.site, type: e.type, severity: e.severity });
   }
 
   recordSkipped(device: DeviceConfig): void {

@@ -1,0 +1,81 @@
+import type { RateResult } from '../collect/rates.js';
+import type { PollResult, Snapshot } from '../collect/snapshot.js';
+import type { DeviceConfig, TrafficDropSettings } from '../config/types.js';
+import { type EventDetails, type EventDraft, SEVERITY } from '../events/event.js';
+import type { EventType } from '../events/event-type.js';
+import type { DeviceMemory } from './memory.js';
+
+/** Thresholds detectors read (from devices.yaml `detect`, with fixed defaults for the rest). */
+export interface DetectSettings {
+  readonly trafficDrop: TrafficDropSettings;
+  readonly unreachableAfter: number;
+  /** How far back the traffic baseline looks; no rate is computed across a longer gap. */
+  readonly baselineWindowMs: number;
+  /** Polls a watched process may sit not-runnable, or an up port's counters stay frozen. */
+  readonly stuckAfter: number;
+  /** Share of a group's traffic on one member that counts as imbalance. */
+  readonly imbalanceShare: number;
+}
+
+export const DEFAULT_SETTINGS: Omit<DetectSettings, 'trafficDrop' | 'unreachableAfter'> = {
+  baselineWindowMs: 15 * 60_000,
+  stuckAfter: 3,
+  imbalanceShare: 0.95,
+};
+
+/** Facts derived once per poll and shared by every detector. */
+export interface Derived {
+  /** The SNMP agent restarted (sysUpTime back, not a wrap, or snmpEngineBoots up). */
+  readonly agentRestarted: boolean;
+  /** The device itself rebooted: the agent restarted and no independent clock says otherwise. */
+  readonly deviceRebooted: boolean;
+  readonly rebootWhy: string;
+  /** Rates against the previous snapshot; undefined when there is none. */
+  readonly rates: RateResult | undefined;
+}
+
+export interface DetectContext {
+  readonly device: DeviceConfig;
+  readonly prev: DeviceMemory;
+  /** The previous successful snapshot, if any. */
+  readonly before: Snapshot | undefined;
+  readonly result: PollResult;
+  readonly now: number;
+  readonly settings: DetectSettings;
+  readonly derived: Derived;
+}
+
+export interface Detection {
+  readonly events: readonly EventDraft[];
+  readonly memory: Partial<DeviceMemory>;
+}
+
+/** A detector: pure, no clock, no logging. It owns a slice of DeviceMemory and returns it. */
+export type Detector = (ctx: DetectContext) => Detection;
+
+export const nothing: Detection = { events: [], memory: {} };
+
+export function draft(
+  ctx: DetectContext,
+  type: EventType,
+  summary: string,
+  details: EventDetails,
+  overrides: { readonly time?: number; readonly severity?: EventDraft['severity'] } = {},
+): EventDraft {
+  return {
+    time: overrides.time ?? (ctx.result.ok ? ctx.result.snapshot.time : ctx.result.time),
+    device: ctx.device.name,
+    site: ctx.device.site,
+    type,
+    severity: overrides.severity ?? SEVERITY[type],
+    source: 'poll',
+    summary,
+    details,
+  };
+}
+
+/** `EX4300-48MP, XR0123456790`: how a member is named in summaries. */
+export function describeMember(model: string, serial: string): string {
+  const parts = [model.toUpperCase(), serial].filter((p) => p !== '');
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}

@@ -1,0 +1,31 @@
+import { type Detector, draft, nothing } from '../detector.js';
+
+/**
+ * device_reboot: the agent restarted (snmpEngineBoots up, or sysUpTime back beyond a 497-day
+ * wrap) and no independent clock (VC member uptimes) kept counting. A failed poll never reads as
+ * uptime 0: failures do not reach this detector's comparison at all.
+ */
+export const detectReboot: Detector = (ctx) => {
+  if (!ctx.result.ok || !ctx.derived.deviceRebooted) return nothing;
+  const up = Math.round(ctx.result.snapshot.system.upTimeCs / 100);
+  return {
+    events: [
+      draft(
+        ctx,
+        'device_reboot',
+        `${ctx.device.name} rebooted about ${formatAgo(up)} ago (${ctx.derived.rebootWhy})`,
+        {
+          uptime_s: up,
+          evidence: ctx.derived.rebootWhy,
+        },
+      ),
+    ],
+    memory: {},
+  };
+};
+
+function formatAgo(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
+}

@@ -1,0 +1,158 @@
+import type { InterfaceRate } from '../../collect/rates.js';
+import type { EventDraft } from '../../events/event.js';
+import { formatBps } from '../../format.js';
+import { type DetectContext, type Detector, draft, nothing } from '../detector.js';
+import type { TrafficMemory } from '../memory.js';
+
+/**
+ * traffic_drop / traffic_recovered for the device and each interface group: throughput below
+ * drop_ratio × its recent baseline (median of the window; the baseline itself ≥ min_bps) for
+ * `for` polls is a drop, dated from the first low sample; back above recover_ratio × the
+ * baseline at the drop for `for` polls is a recovery. No sample is taken across a reboot, a
+ * discontinuity or a gap (rates.ts), so none of those can look like a drop.
+ */
+
+const PHYSICAL = /^(ge|xe|et|mge|fe|ce|te|gi|gig|ten|hu|twe|fo|eth|ethernet|swp|enp|eno|ens)[-\d/]/i;
+const MIN_BASELINE_SAMPLES = 3;
+
+/**
+ * Ports that carry user traffic: physical Ethernet, not logical units (`ge-0/0/0.0`), aggregates,
+ * VC ports or management — so a frame is not counted on two interfaces of the same box.
+ */
+export function isTrafficPort(name: string): boolean {
+  return PHYSICAL.test(name) && !name.includes('.');
+}
+
+export function scopesOf(
+  ctx: DetectContext,
+): Record<string, (rates: readonly InterfaceRate[]) => number | undefined> {
+  const sum = (pick: (r: InterfaceRate) => boolean) => (rates: readonly InterfaceRate[]) => {
+    const chosen = rates.filter(pick);
+    return chosen.length === 0 ? undefined : chosen.reduce((t, r) => t + r.inBps + r.outBps, 0);
+  };
+  const scopes: Record<string, (rates: readonly InterfaceRate[]) => number | undefined> = {
+    device: sum((r) => isTrafficPort(r.name)),
+  };
+  for (const [group, names] of Object.entries(ctx.device.interfaceGroups))
+    scopes[`group:${group}`] = sum((r) => names.includes(r.name));
+  return scopes;
+}
+
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const EMPTY: TrafficMemory = {
+  samples: [],
+  dropped: false,
+  streak: 0,
+  onset: undefined,
+  baselineAtDrop: undefined,
+  lastBps: undefined,
+};
+
+function step(
+  ctx: DetectContext,
+  scope: string,
+  memory: TrafficMemory,
+  bps: number,
+  time: number,
+): { memory: TrafficMemory; event?: EventDraft } {
+  const { dropRatio, recoverRatio, minBps, forPolls } = ctx.settings.trafficDrop;
+  const windowStart = time - ctx.settings.baselineWindowMs;
+  const samples = memory.samples.filter(([t]) => t >= windowStart);
+  const what =
+    scope === 'device' ? `${ctx.device.name}` : `interface group ${scope.slice(6)} on ${ctx.device.name}`;
+
+  if (!memory.dropped) {
+    const baseline = samples.length >= MIN_BASELINE_SAMPLES ? median(samples.map(([, v]) => v)) : undefined;
+    if (baseline !== undefined && baseline >= minBps && bps < dropRatio * baseline) {
+      const streak = memory.streak + 1;
+      const onset = memory.onset ?? time;
+      if (streak < forPolls) return { memory: { ...memory, samples, streak, onset, lastBps: bps } };
+      const percent = Math.round((bps / baseline) * 100);
+      return {
+        memory: { samples, dropped: true, streak: 0, onset, baselineAtDrop: baseline, lastBps: bps },
+        event: draft(
+          ctx,
+          'traffic_drop',
+          `Traffic through ${what} fell to ${formatBps(bps)}, ${percent} % of its usual ${formatBps(baseline)}`,
+          {
+            scope,
+            bps: Math.round(bps),
+            baseline_bps: Math.round(baseline),
+            percent_of_baseline: percent,
+            confirmed_at: new Date(time).toISOString(),
+          },
+          { time: onset },
+        ),
+      };
+    }
+    return {
+      memory: {
+        samples: [...samples, [time, bps] as const],
+        dropped: false,
+        streak: 0,
+        onset: undefined,
+        baselineAtDrop: undefined,
+        lastBps: bps,
+      },
+    };
+  }
+
+  const baseline = memory.baselineAtDrop ?? 0;
+  if (bps >= recoverRatio * baseline) {
+    const streak = memory.streak + 1;
+    if (streak < forPolls) return { memory: { ...memory, streak, lastBps: bps } };
+    const minutes =
+      memory.onset === undefined ? undefined : Math.max(1, Math.round((time - memory.onset) / 60_000));
+    return {
+      memory: {
+        samples: [...samples, [time, bps] as const],
+        dropped: false,
+        streak: 0,
+        onset: undefined,
+        baselineAtDrop: undefined,
+        lastBps: bps,
+      },
+      event: draft(
+        ctx,
+        'traffic_recovered',
+        `Traffic through ${what} is back to ${formatBps(bps)} (${Math.round((bps / baseline) * 100)} % of ${formatBps(baseline)})${minutes === undefined ? '' : ` after about ${minutes} min`}`,
+        {
+          scope,
+          bps: Math.round(bps),
+          baseline_bps: Math.round(baseline),
+          drop_began: memory.onset === undefined ? null : new Date(memory.onset).toISOString(),
+        },
+      ),
+    };
+  }
+  return { memory: { ...memory, streak: 0, lastBps: bps } };
+}
+
+export const detectTraffic: Detector = (ctx) => {
+  if (!ctx.result.ok) return nothing;
+  const rates = ctx.derived.rates;
+  if (!rates?.ok) return nothing; // reboot, discontinuity, gap or first poll: no sample at all
+  const time = ctx.result.snapshot.time;
+  const traffic: Record<string, TrafficMemory> = {};
+  const events: EventDraft[] = [];
+  for (const [scope, measure] of Object.entries(scopesOf(ctx))) {
+    const before = ctx.prev.traffic[scope] ?? EMPTY;
+    const bps = measure(rates.interfaces);
+    if (bps === undefined) {
+      traffic[scope] = before;
+      continue;
+    }
+    const next = step(ctx, scope, before, bps, time);
+    traffic[scope] = next.memory;
+    if (next.event) events.push(next.event);
+  }
+  return { events, memory: { traffic } };
+};

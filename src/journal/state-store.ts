@@ -1,0 +1,75 @@
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DeviceMemory } from '../detect/memory.js';
+
+/**
+ * Device memory on disk: `state/<device>.json` in storage.dir, replaced atomically (write a temp
+ * file, fsync, rename) after each poll's events are journaled. Read back at start-up, so the
+ * first poll after a restart compares against what netwatch last saw. bigint counters are kept
+ * as {"$bigint": "…"} so no device text can be mistaken for one.
+ */
+
+const replacer = (_key: string, value: unknown) =>
+  typeof value === 'bigint' ? { $bigint: value.toString() } : value;
+const reviver = (_key: string, value: unknown) =>
+  value !== null &&
+  typeof value === 'object' &&
+  !Array.isArray(value) &&
+  typeof (value as { $bigint?: unknown }).$bigint === 'string'
+    ? BigInt((value as { $bigint: string }).$bigint)
+    : value;
+
+/** The device-memory seam. */
+export interface MemoryStore {
+  loadAll(): Map<string, DeviceMemory>;
+  save(memory: DeviceMemory): Promise<void>;
+}
+
+/** The fake: memories kept in a Map, marked fromDisk on load like the real one. */
+export class InMemoryStore implements MemoryStore {
+  readonly saved = new Map<string, DeviceMemory>();
+  loadAll(): Map<string, DeviceMemory> {
+    return new Map([...this.saved].map(([k, m]) => [k, { ...m, fromDisk: true }]));
+  }
+  async save(memory: DeviceMemory): Promise<void> {
+    this.saved.set(memory.device, memory);
+  }
+}
+
+export class StateStore implements MemoryStore {
+  readonly #dir: string;
+
+  constructor(storageDir: string) {
+    this.#dir = join(storageDir, 'state');
+    mkdirSync(this.#dir, { recursive: true });
+  }
+
+  /** Every readable saved memory, marked `fromDisk`. A corrupt file is skipped (that device starts fresh). */
+  loadAll(): Map<string, DeviceMemory> {
+    const out = new Map<string, DeviceMemory>();
+    for (const file of readdirSync(this.#dir)) {
+      if (!file.endsWith('.json')) continue;
+      try {
+        const memory = JSON.parse(readFileSync(join(this.#dir, file), 'utf8'), reviver) as DeviceMemory;
+        if (typeof memory.device === 'string') out.set(memory.device, { ...memory, fromDisk: true });
+      } catch {
+        // torn or foreign file: ignore it; the device is learned again on its next poll
+      }
+    }
+    return out;
+  }
+
+  async save(memory: DeviceMemory): Promise<void> {
+    const path = join(this.#dir, `${memory.device}.json`);
+    const temp = `${path}.tmp`;
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(JSON.stringify(memory, replacer));
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  }
+}
