@@ -107,7 +107,9 @@ export class SnmprecRecording {
 
   #reindex(): void {
     this.#index.clear();
-    this.#entries.forEach((e, i) => this.#index.set(e.oid, i));
+    this.#entries.forEach((e, i) => {
+      this.#index.set(e.oid, i);
+    });
   }
 
   get varbinds(): readonly Varbind[] {

@@ -6,6 +6,17 @@ import { DetectRun, Lab, PORTS, types } from '../helpers/lab.js';
 
 const STEP = 30_000;
 
+/** A fake clock for a test: `next()` moves it on one poll interval (or k) and returns the time. */
+function clock(start = 0) {
+  let t = start;
+  return {
+    next(k = 1): number {
+      t += k * STEP;
+      return t;
+    },
+  };
+}
+
 /** Polls once at t0 (learning), applies `change`, polls again; returns the second poll's events. */
 async function afterChange(change: (lab: Lab) => void, name = 'junos_ex4600mp') {
   const run = new DetectRun(new Lab(name));
@@ -166,47 +177,45 @@ describe('traffic', () => {
   const steady = { [PORTS.uplinkA]: 400e6, [PORTS.uplinkB]: 400e6, [PORTS.server1]: 200e6 };
   const scaled = (k: number) => Object.fromEntries(Object.entries(steady).map(([i, v]) => [i, v * k]));
 
-  async function warm(run: DetectRun, polls = 6): Promise<number> {
-    let t = 0;
+  /** Six steady polls to build a baseline; returns the clock for what follows. */
+  async function warm(run: DetectRun, polls = 6) {
+    const c = clock();
     for (let i = 0; i < polls; i += 1) {
       run.lab.age(30).flow(30, steady);
-      t += STEP;
-      expect(await run.poll(t)).toEqual([]);
+      expect(await run.poll(c.next())).toEqual([]);
     }
-    return t;
+    return c;
   }
 
   it('traffic_drop dated from the first low poll, then traffic_recovered', async () => {
     const run = new DetectRun(new Lab());
-    let t = await warm(run);
+    const { next } = await warm(run);
     run.lab.age(30).flow(30, scaled(0.02));
-    t += STEP;
-    const onset = t;
-    expect(await run.poll(t)).toEqual([]); // one low poll: not yet (for: 2)
+    const onset = next();
+    expect(await run.poll(onset)).toEqual([]); // one low poll: not yet (for: 2)
     run.lab.age(30).flow(30, scaled(0.02));
-    t += STEP;
-    const [drop] = await run.poll(t);
+    const [drop] = await run.poll(next());
     expect(drop).toMatchObject({
       type: 'traffic_drop',
       time: onset,
       details: { scope: 'device', percent_of_baseline: 2 },
     });
     run.lab.age(30).flow(30, steady);
-    await run.poll((t += STEP));
+    await run.poll(next());
     run.lab.age(30).flow(30, steady);
-    expect(types(await run.poll((t += STEP)))).toEqual(['traffic_recovered']);
+    expect(types(await run.poll(next()))).toEqual(['traffic_recovered']);
   });
 
   it('traffic_imbalance when one group member carries everything', async () => {
     const run = new DetectRun(new Lab(), undefined, {
       interfaceGroups: { uplinks: ['et-0/2/0', 'et-1/2/0'] },
     });
-    let t = await warm(run);
+    const { next } = await warm(run);
     const lopsided = { [PORTS.uplinkA]: 800e6, [PORTS.uplinkB]: 1e3, [PORTS.server1]: 200e6 };
     run.lab.age(30).flow(30, lopsided);
-    await run.poll((t += STEP));
+    await run.poll(next());
     run.lab.age(30).flow(30, lopsided);
-    const events = await run.poll((t += STEP));
+    const events = await run.poll(next());
     expect(types(events)).toContain('traffic_imbalance');
     expect(events.find((e) => e.type === 'traffic_imbalance')?.details).toMatchObject({
       group: 'uplinks',
@@ -216,12 +225,12 @@ describe('traffic', () => {
 
   it('process_stuck when a busy up port freezes dead', async () => {
     const run = new DetectRun(new Lab());
-    let t = await warm(run);
+    const { next } = await warm(run);
     const frozen = { [PORTS.uplinkA]: 0, [PORTS.uplinkB]: 400e6, [PORTS.server1]: 200e6 };
     const events = [];
     for (let i = 0; i < 3; i += 1) {
       run.lab.age(30).flow(30, frozen);
-      events.push(...(await run.poll((t += STEP))));
+      events.push(...(await run.poll(next())));
     }
     expect(types(events)).toEqual(['process_stuck']);
     expect(events[0]?.details).toMatchObject({ interfaces: ['et-0/2/0'] });
@@ -273,10 +282,10 @@ describe('benign: zero crash, switchover, reboot or drop events', () => {
 
   it('SNMP agent restarted: sysUpTime and counters reset with a discontinuity, member uptimes go on', async () => {
     const run = new DetectRun(new Lab());
-    let t = 0;
+    const { next } = clock();
     for (let i = 0; i < 5; i += 1) {
       run.lab.age(30).flow(30, steady);
-      await run.poll((t += STEP));
+      await run.poll(next());
     }
     run.lab.sysUpTime(500);
     for (const ifIndex of [PORTS.uplinkA, PORTS.uplinkB, PORTS.server1]) {
@@ -285,41 +294,41 @@ describe('benign: zero crash, switchover, reboot or drop events', () => {
     }
     for (let m = 0; m < 8; m += 1)
       run.lab.rec.set(`1.3.6.1.4.1.2636.3.40.1.4.1.1.1.7.${m}`, '2', String(11_749_940 + 200));
-    await run.poll((t += STEP));
+    await run.poll(next());
     for (let i = 0; i < 4; i += 1) {
       run.lab.age(30).flow(30, steady);
-      await run.poll((t += STEP));
+      await run.poll(next());
     }
     expect(alarming(run)).toEqual([]);
   });
 
   it('1 and 2 timed-out polls in a row', async () => {
     const run = new DetectRun(new Lab());
-    let t = 0;
+    const { next } = clock();
     for (let i = 0; i < 4; i += 1) {
       run.lab.age(30).flow(30, steady);
-      await run.poll((t += STEP));
+      await run.poll(next());
     }
-    run.fail((t += STEP));
+    run.fail(next());
     run.lab.age(60).flow(60, steady);
-    await run.poll((t += STEP));
-    run.fail((t += STEP));
-    run.fail((t += STEP));
+    await run.poll(next());
+    run.fail(next());
+    run.fail(next());
     run.lab.age(90).flow(90, steady);
-    await run.poll((t += STEP));
+    await run.poll(next());
     expect(run.events).toEqual([]);
   });
 
   it('netwatch restarted between polls', async () => {
     const run = new DetectRun(new Lab());
-    let t = 0;
+    const { next } = clock();
     for (let i = 0; i < 4; i += 1) {
       run.lab.age(30).flow(30, steady);
-      await run.poll((t += STEP));
+      await run.poll(next());
     }
     run.restart();
     run.lab.age(60).flow(60, steady);
-    await run.poll((t += 2 * STEP));
+    await run.poll(next(2));
     expect(run.events).toEqual([]);
   });
 
