@@ -11,6 +11,8 @@ Usage:
   netwatch run   [-c FILE]             the daemon: poll, detect, serve /metrics
   netwatch poll DEVICE [-c FILE] [--json] [--rate SECONDS]
                                        poll one device now and print its health
+  netwatch events [-c FILE] [--device D] [--type T] [--since 2h] [--json]
+                                       the event journal, oldest first
   netwatch --help | --version
 
 Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error.
@@ -67,6 +69,30 @@ const COMMANDS = {
     const { runPoll } = await import('./cli/poll.js');
     return runPoll(
       { file: values.config, device, json: values.json ?? false, rateSeconds },
+      process.env,
+      out,
+    );
+  },
+  events: async (args, out) => {
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        config: { type: 'string', short: 'c', default: 'devices.yaml' },
+        device: { type: 'string' },
+        type: { type: 'string' },
+        since: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+    const { runEvents } = await import('./cli/events.js');
+    return runEvents(
+      {
+        file: values.config,
+        device: values.device,
+        type: values.type,
+        since: values.since,
+        json: values.json ?? false,
+      },
       process.env,
       out,
     );

@@ -1,8 +1,8 @@
-import { dirname, resolve } from 'node:path';
 import type { PollResult } from './collect/snapshot.js';
 import { parseDuration } from './config/duration.js';
+import { storageDirOf } from './config/storage.js';
 import type { Config, DeviceConfig, SnmpSecurity } from './config/types.js';
-import { DEFAULT_SETTINGS, type DetectSettings } from './detect/detector.js';
+import { detectSettingsOf } from './detect/settings.js';
 import { eventToJson } from './events/event.js';
 import { EVENT_TYPES, type EventType } from './events/event-type.js';
 import { type HttpServer, json, startHttpServer, text } from './http/server.js';
@@ -62,19 +62,6 @@ function summarize(device: DeviceConfig, result: PollResult | undefined) {
     interfaces_down: s.interfaces.supported
       ? s.interfaces.value.filter((i) => i.adminUp && i.operUp === false).length
       : null,
-  };
-}
-
-/** storage.dir resolves against the folder of the configuration file, like Prometheus' paths. */
-export function storageDirOf(config: Config): string {
-  return resolve(dirname(config.source), config.storage.dir);
-}
-
-export function detectSettingsOf(config: Config): DetectSettings {
-  return {
-    ...DEFAULT_SETTINGS,
-    trafficDrop: config.detect.trafficDrop,
-    unreachableAfter: config.detect.unreachableAfter,
   };
 }
 
