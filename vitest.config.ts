@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['verbose'],
+    // Integration tests share real services and measure time: one file at a time keeps them honest.
+    fileParallelism: false,
   },
 });

@@ -13,6 +13,8 @@ export interface TrafficMemory {
   readonly streak: number;
   /** First low sample of the current streak: when the outage began. */
   readonly onset: number | undefined;
+  /** While dropped: the first good sample of the current streak, when traffic came back. */
+  readonly recovering: number | undefined;
   /** The baseline when the drop was declared; recovery is measured against it. */
   readonly baselineAtDrop: number | undefined;
   readonly lastBps: number | undefined;

@@ -31,7 +31,7 @@ export const PORTS = {
 } as const;
 
 export class Lab {
-  readonly rec: SnmprecRecording;
+  rec: SnmprecRecording;
 
   constructor(name = 'junos_ex4600mp') {
     this.rec = new SnmprecRecording(recordingText(name));
@@ -81,13 +81,18 @@ export class Lab {
   /** Moves every member's uptime and sysUpTime on by `seconds`, as a live device would. */
   age(seconds: number): this {
     const up = this.rec.get('1.3.6.1.2.1.1.3.0');
-    if (up?.type === 'timeticks') this.sysUpTime((up.value + seconds * 100) % 2 ** 32);
-    for (let m = 0; m < 32; m += 1) {
-      const u = this.rec.get(`${VC}.7.${m}`);
-      if (u?.type === 'int') this.memberUptime(m, u.value + seconds);
-    }
+    if (up?.type === 'timeticks') this.sysUpTime(Math.round(up.value + seconds * 100) % 2 ** 32);
+    this.#memberSeconds += seconds;
+    const whole = Math.floor(this.#memberSeconds);
+    this.#memberSeconds -= whole;
+    if (whole > 0)
+      for (let m = 0; m < 32; m += 1) {
+        const u = this.rec.get(`${VC}.7.${m}`);
+        if (u?.type === 'int') this.memberUptime(m, u.value + whole);
+      }
     return this;
   }
+  #memberSeconds = 0;
 }
 
 export const TEST_SETTINGS: DetectSettings = {

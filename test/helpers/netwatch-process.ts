@@ -13,9 +13,13 @@ export interface RunningNetwatch {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `netwatch run` (the built CLI) on a config written to a fresh temporary directory. */
-export function startNetwatch(configYaml: string, env: NodeJS.ProcessEnv = {}): RunningNetwatch {
-  const dir = mkdtempSync(join(tmpdir(), 'netwatch-run-'));
+/** Starts `netwatch run` (the built CLI) on a config written to a fresh temporary directory (or `reuseDir`). */
+export function startNetwatch(
+  configYaml: string,
+  env: NodeJS.ProcessEnv = {},
+  reuseDir?: string,
+): RunningNetwatch {
+  const dir = reuseDir ?? mkdtempSync(join(tmpdir(), 'netwatch-run-'));
   writeFileSync(join(dir, 'devices.yaml'), configYaml);
   const child = spawn(process.execPath, [CLI, 'run', '-c', join(dir, 'devices.yaml')], {
     cwd: dir,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collectDevice } from '../../src/collect/collect-device.js';
-import { type DeviceMemory } from '../../src/detect/memory.js';
+import type { DeviceMemory } from '../../src/detect/memory.js';
 import { MemoryJournal } from '../../src/journal/journal.js';
 import { InMemoryStore } from '../../src/journal/state-store.js';
 import { silentLogger } from '../../src/log.js';
@@ -17,9 +17,16 @@ describe('pipeline', () => {
     const store = new InMemoryStore();
     const metrics = new Metrics({ processMetrics: false });
     metrics.setDevices([run.device]);
-    const make = () => new Pipeline({ journal, store, metrics, logger: silentLogger, settings: () => TEST_SETTINGS });
+    const make = () =>
+      new Pipeline({ journal, store, metrics, logger: silentLogger, settings: () => TEST_SETTINGS });
     const poll = (time: number) =>
-      collectDevice({ device: run.device, address: '127.0.0.1', connector: run.fake, now: () => time, memo: {} });
+      collectDevice({
+        device: run.device,
+        address: '127.0.0.1',
+        connector: run.fake,
+        now: () => time,
+        memo: {},
+      });
 
     const first = make();
     await first.handle(run.device, await poll(0), 0);
@@ -34,6 +41,8 @@ describe('pipeline', () => {
     const second = make();
     expect(await second.handle(run.device, await poll(60_000), 60_000)).toEqual([]);
     expect(journal.query({ type: 'master_switchover' })).toHaveLength(1);
-    expect(await metrics.render()).toContain('netwatch_events_total{device="lab",site="test",type="master_switchover",severity="critical"} 1');
+    expect(await metrics.render()).toContain(
+      'netwatch_events_total{device="lab",site="test",type="master_switchover",severity="critical"} 1',
+    );
   });
 });

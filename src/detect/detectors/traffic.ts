@@ -8,7 +8,8 @@ import type { TrafficMemory } from '../memory.js';
  * traffic_drop / traffic_recovered for the device and each interface group: throughput below
  * drop_ratio × its recent baseline (median of the window; the baseline itself ≥ min_bps) for
  * `for` polls is a drop, dated from the first low sample; back above recover_ratio × the
- * baseline at the drop for `for` polls is a recovery. No sample is taken across a reboot, a
+ * baseline at the drop for `for` polls is a recovery. Both are dated from the first sample of
+ * the move (below recover_ratio on the way down, above drop_ratio on the way up). No sample is taken across a reboot, a
  * discontinuity or a gap (rates.ts), so none of those can look like a drop.
  */
 
@@ -52,6 +53,7 @@ const EMPTY: TrafficMemory = {
   dropped: false,
   streak: 0,
   onset: undefined,
+  recovering: undefined,
   baselineAtDrop: undefined,
   lastBps: undefined,
 };
@@ -71,13 +73,16 @@ function step(
 
   if (!memory.dropped) {
     const baseline = samples.length >= MIN_BASELINE_SAMPLES ? median(samples.map(([, v]) => v)) : undefined;
-    if (baseline !== undefined && baseline >= minBps && bps < dropRatio * baseline) {
+    const judged = baseline !== undefined && baseline >= minBps;
+    // The outage is dated from the first sample of the slide: the poll that straddles the fall
+    // often reads between the two lines.
+    const onset = judged && bps < recoverRatio * baseline ? (memory.onset ?? time) : undefined;
+    if (judged && bps < dropRatio * baseline) {
       const streak = memory.streak + 1;
-      const onset = memory.onset ?? time;
       if (streak < forPolls) return { memory: { ...memory, samples, streak, onset, lastBps: bps } };
       const percent = Math.round((bps / baseline) * 100);
       return {
-        memory: { samples, dropped: true, streak: 0, onset, baselineAtDrop: baseline, lastBps: bps },
+        memory: { ...EMPTY, samples, dropped: true, onset, baselineAtDrop: baseline, lastBps: bps },
         event: draft(
           ctx,
           'traffic_drop',
@@ -89,37 +94,24 @@ function step(
             percent_of_baseline: percent,
             confirmed_at: new Date(time).toISOString(),
           },
-          { time: onset },
+          { time: onset ?? time },
         ),
       };
     }
-    return {
-      memory: {
-        samples: [...samples, [time, bps] as const],
-        dropped: false,
-        streak: 0,
-        onset: undefined,
-        baselineAtDrop: undefined,
-        lastBps: bps,
-      },
-    };
+    // Not low enough to count: a sample for the baseline, unless it is part of a slide.
+    const kept = onset === undefined ? [...samples, [time, bps] as const] : samples;
+    return { memory: { ...EMPTY, samples: kept, onset, lastBps: bps } };
   }
 
   const baseline = memory.baselineAtDrop ?? 0;
   if (bps >= recoverRatio * baseline) {
     const streak = memory.streak + 1;
-    if (streak < forPolls) return { memory: { ...memory, streak, lastBps: bps } };
+    const recovering = memory.recovering ?? time;
+    if (streak < forPolls) return { memory: { ...memory, streak, recovering, lastBps: bps } };
     const minutes =
-      memory.onset === undefined ? undefined : Math.max(1, Math.round((time - memory.onset) / 60_000));
+      memory.onset === undefined ? undefined : Math.max(1, Math.round((recovering - memory.onset) / 60_000));
     return {
-      memory: {
-        samples: [...samples, [time, bps] as const],
-        dropped: false,
-        streak: 0,
-        onset: undefined,
-        baselineAtDrop: undefined,
-        lastBps: bps,
-      },
+      memory: { ...EMPTY, samples: [...samples, [time, bps] as const], lastBps: bps },
       event: draft(
         ctx,
         'traffic_recovered',
@@ -129,11 +121,15 @@ function step(
           bps: Math.round(bps),
           baseline_bps: Math.round(baseline),
           drop_began: memory.onset === undefined ? null : new Date(memory.onset).toISOString(),
+          confirmed_at: new Date(time).toISOString(),
         },
+        { time: recovering },
       ),
     };
   }
-  return { memory: { ...memory, streak: 0, lastBps: bps } };
+  // Partly back (above the drop line) starts the recovery's clock; falling back below stops it.
+  const recovering = bps >= dropRatio * baseline ? (memory.recovering ?? time) : undefined;
+  return { memory: { ...memory, streak: 0, recovering, lastBps: bps } };
 }
 
 export const detectTraffic: Detector = (ctx) => {

@@ -1,0 +1,68 @@
+import { renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SnmprecRecording } from '../../src/snmp/snmprec.js';
+import { Lab, recordingText } from './lab.js';
+
+/**
+ * A Lab served by the real snmpsim: every change is written to the community's .snmprec with the
+ * mtime trick (docs/real-services.md §2: snmpsim compares whole-second mtimes, so each write gets
+ * a new, strictly increasing one, then an atomic rename). Traffic flows on a 200 ms timer so the
+ * counters move with wall time like a real device's.
+ */
+export class SnmpsimLab {
+  readonly lab: Lab;
+  readonly #path: string;
+  #mtime = Math.floor(Date.now() / 1000) + 1;
+  #flow: Readonly<Record<number, number>> = {};
+  #timer: NodeJS.Timeout | undefined;
+  #last = Date.now();
+
+  constructor(dataDir: string, community: string, keepIfIndexes: readonly number[]) {
+    this.#path = join(dataDir, `${community}.snmprec`);
+    this.lab = new Lab();
+    // Keep polls fast: only the interfaces the scenario uses (the rest of the recording is intact).
+    const keep = new Set(keepIfIndexes.map(String));
+    const trimmed = recordingText('junos_ex4600mp')
+      .split('\n')
+      .filter((line) => {
+        const m = /^1\.3\.6\.1\.2\.1\.(?:2\.2\.1|31\.1\.1\.1)\.\d+\.(\d+)\|/.exec(line);
+        return !m || keep.has(m[1] as string);
+      })
+      .join('\n');
+    this.lab.rec = new SnmprecRecording(trimmed);
+  }
+
+  write(): void {
+    const temp = `${this.#path}.tmp`;
+    writeFileSync(temp, this.lab.rec.text(), { mode: 0o666 });
+    this.#mtime = Math.max(this.#mtime + 1, Math.floor(Date.now() / 1000) + 1);
+    utimesSync(temp, this.#mtime, this.#mtime);
+    renameSync(temp, this.#path);
+  }
+
+  change(edit: (lab: Lab) => void): void {
+    this.#advance();
+    edit(this.lab);
+    this.write();
+  }
+
+  flow(bps: Readonly<Record<number, number>>): void {
+    this.#advance();
+    this.#flow = bps;
+    this.#timer ??= setInterval(() => {
+      this.#advance();
+      this.write();
+    }, 200);
+  }
+
+  #advance(): void {
+    const now = Date.now();
+    const seconds = (now - this.#last) / 1000;
+    this.#last = now;
+    this.lab.flow(seconds, this.#flow).age(seconds);
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+}

@@ -1,0 +1,156 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { PORTS } from '../helpers/lab.js';
+import { type RunningNetwatch, startNetwatch, waitForHttp } from '../helpers/netwatch-process.js';
+import { SnmpsimLab } from '../helpers/snmpsim-lab.js';
+
+/**
+ * `netwatch run` polling the real ex4600mp recording on snmpsim while the test moves the device
+ * through a scenario (rewriting the recording between polls), then reading the journal.
+ */
+
+const { snmpsim } = inject('services');
+const INTERVAL_MS = 2000;
+const KEEP = [PORTS.uplinkA, PORTS.uplinkB, PORTS.server1, PORTS.server2, PORTS.newServer, 101, 103, 116];
+const STEADY = {
+  [PORTS.uplinkA]: 400e6,
+  [PORTS.uplinkB]: 400e6,
+  [PORTS.server1]: 150e6,
+  [PORTS.server2]: 50e6,
+};
+const scaled = (k: number) => Object.fromEntries(Object.entries(STEADY).map(([i, v]) => [i, v * k]));
+
+let netwatch: RunningNetwatch | undefined;
+let lab: SnmpsimLab | undefined;
+afterEach(async () => {
+  lab?.stop();
+  await netwatch?.stop();
+});
+
+interface JournalLine {
+  readonly id: string;
+  readonly time: string;
+  readonly type: string;
+  readonly summary: string;
+  readonly details: Record<string, unknown>;
+}
+
+const journal = (dir: string): JournalLine[] => {
+  const path = join(dir, 'data', 'events.jsonl');
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as JournalLine);
+};
+
+const config = (community: string, port: number) => `
+http: { listen: 127.0.0.1:${port} }
+storage: { dir: ./data }
+defaults:
+  interval: ${INTERVAL_MS / 1000}s
+  site: eqsin
+  snmp: { version: 2c, community: ${community}, port: ${snmpsim.port}, timeout: 1s, retries: 1 }
+devices:
+  - { name: asw1-eqsin, host: ${snmpsim.host} }
+detect:
+  traffic_drop: { drop_ratio: 0.5, recover_ratio: 0.8, min_bps: 1000000, for: 2 }
+`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: () => T | undefined, timeoutMs: number, label: string): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = what();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
+    await sleep(100);
+  }
+}
+
+describe('live detection against snmpsim', () => {
+  it('the eqsin sequence yields exactly interface_up, traffic_drop, master_switchover, traffic_recovered', async () => {
+    lab = new SnmpsimLab(snmpsim.dataDir, 'lab1', KEEP);
+    // Start as eqsin did: member 0 master, member 1 backup, the new server's port down.
+    lab.change((l) => l.role(0, 1).role(1, 2).oper(PORTS.newServer, false));
+    lab.flow(STEADY);
+    await sleep(1200); // snmpsim sees the new file before the first poll
+    netwatch = startNetwatch(config('lab1', 19878));
+    const dir = netwatch.dir;
+    await waitForHttp('http://127.0.0.1:19878/readyz');
+    await sleep(5 * INTERVAL_MS); // a baseline of several polls
+
+    const changes: Record<string, number> = {};
+    const step = async (type: string, edit: () => void) => {
+      changes[type] = Date.now();
+      edit();
+      await until(
+        () => (journal(dir).some((e) => e.type === type) ? true : undefined),
+        6 * INTERVAL_MS,
+        type,
+      );
+    };
+    await step('interface_up', () => lab?.change((l) => l.oper(PORTS.newServer, true)));
+    await step('traffic_drop', () => lab?.flow(scaled(0.02)));
+    await step('master_switchover', () =>
+      lab?.change((l) => l.role(0, 2).role(1, 1).redundancyCount('9.1.0.0', 2)),
+    );
+    await step('traffic_recovered', () => lab?.flow(STEADY));
+    await sleep(2 * INTERVAL_MS); // nothing else may follow
+
+    const events = journal(dir);
+    expect(events.map((e) => e.type)).toEqual([
+      'interface_up',
+      'traffic_drop',
+      'master_switchover',
+      'traffic_recovered',
+    ]);
+    for (const e of events) {
+      const lag = Date.parse(e.time) - (changes[e.type] ?? 0);
+      expect(lag, `${e.type} within one poll interval of its change`).toBeLessThanOrEqual(INTERVAL_MS + 500);
+      expect(lag).toBeGreaterThanOrEqual(-100);
+    }
+    expect(events[2]?.summary).toBe(
+      'Virtual chassis master moved from member 0 (EX4300-48MP, XR0123456789) to member 1 (EX4300-48MP, XR0123456790)',
+    );
+    expect(events[2]?.details).toMatchObject({ from: 0, to: 1, reason: 'autoSwitched', switchover_count: 2 });
+    expect(events[1]?.details).toMatchObject({ scope: 'device' });
+    expect(Number(events[1]?.details.percent_of_baseline)).toBeLessThan(10);
+
+    // The same journal through the CLI and the API.
+    const api = (await (
+      await fetch('http://127.0.0.1:19878/api/events?type=master_switchover')
+    ).json()) as JournalLine[];
+    expect(api.map((e) => e.id)).toEqual([events[2]?.id]);
+    const metrics = await (await fetch('http://127.0.0.1:19878/metrics')).text();
+    expect(metrics).toContain(
+      'netwatch_traffic_drop_active{device="asw1-eqsin",site="eqsin",scope="device"} 0',
+    );
+    expect(metrics).toMatch(
+      /netwatch_events_total\{device="asw1-eqsin",site="eqsin",type="traffic_drop",severity="critical"\} 1/,
+    );
+  }, 90_000);
+
+  it('kill -9 right after events are journaled, then restart: every event still there, none duplicated', async () => {
+    lab = new SnmpsimLab(snmpsim.dataDir, 'lab2', KEEP);
+    lab.change((l) => l.role(0, 1).role(1, 2));
+    await sleep(1200);
+    netwatch = startNetwatch(config('lab2', 19879));
+    const dir = netwatch.dir;
+    await waitForHttp('http://127.0.0.1:19879/readyz');
+    lab.change((l) => l.role(0, 2).role(1, 1).role(5, 0));
+    await until(() => (journal(dir).length >= 2 ? true : undefined), 6 * INTERVAL_MS, 'events');
+    expect(await netwatch.stop('SIGKILL')).toBe(null);
+    const before = journal(dir);
+    expect(before.map((e) => e.type).sort()).toEqual(['master_switchover', 'member_down']);
+
+    // Restart in the same folder: same devices.yaml, same storage.
+    netwatch = startNetwatch(config('lab2', 19879), {}, dir);
+    await waitForHttp('http://127.0.0.1:19879/readyz');
+    await sleep(3 * INTERVAL_MS);
+    const after = journal(dir);
+    expect(after).toEqual(before);
+  }, 60_000);
+});
