@@ -33,6 +33,7 @@ export class Metrics {
   readonly pollErrors: Counter<'device' | 'site' | 'reason'>;
   readonly pollsSkipped: Counter<'device' | 'site'>;
   readonly events: Counter<'device' | 'site' | 'type' | 'severity'>;
+  readonly processRestarts: Counter<'device' | 'site' | 'process'>;
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -52,6 +53,12 @@ export class Metrics {
       name: 'netwatch_events_total',
       help: 'Events journaled, by type (the snake_case event types of the journal and API).',
       labelNames: ['device', 'site', 'type', 'severity'],
+      registers,
+    });
+    this.processRestarts = new Counter({
+      name: 'netwatch_process_restarts_total',
+      help: 'Watched processes seen running again under a new PID after a crash (process_restart events).',
+      labelNames: ['device', 'site', 'process'],
       registers,
     });
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
