@@ -3,7 +3,8 @@
 #
 #   sudo bash bench/poll.sh [DEVICES=500] [ROUNDS=3] [CONCURRENCY=64]
 #
-# Everything runs inside a private network namespace made here (loopback only): Net-SNMP snmpd
+# The netwatch side runs what `netwatch run` does per poll: collect, detect, journal, save state,
+# metrics. Everything runs inside a private network namespace made here (loopback only): Net-SNMP snmpd
 # serves each "device" on its own UDP port of 127.0.0.1, and the namespace holds 48 interfaces
 # (23 veth pairs, a bridge and lo), so each device answers an ifXTable of 48 rows with real
 # Counter64s. Needs root, iproute2, snmpd and prometheus-snmp-exporter
@@ -112,5 +113,5 @@ ip netns exec "$NS" /usr/bin/prometheus-snmp-exporter --config.file="$RUN/snmp.y
 EXPORTER=$!; PIDS+=($EXPORTER)
 
 in_ns bash -c "for i in \$(seq 100); do curl -sf http://127.0.0.1:$EXPORTER_PORT/metrics >/dev/null && exit 0; sleep 0.05; done; exit 1"
-in_ns node ${NODE_PROF:-} "$ROOT/dist/bench/poll.js" --devices "$DEVICES" --rounds "$ROUNDS" --concurrency "$CONCURRENCY" \
+in_ns node --expose-gc ${NODE_PROF:-} "$ROOT/dist/bench/poll.js" --devices "$DEVICES" --rounds "$ROUNDS" --concurrency "$CONCURRENCY" \
   --base-port "$BASE_PORT" --exporter "127.0.0.1:$EXPORTER_PORT" --exporter-pid "$EXPORTER"

@@ -1,11 +1,11 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeviceMemory } from '../detect/memory.js';
 
 /**
  * Device memory on disk: `state/<device>.json` in storage.dir, replaced atomically (write a temp
- * file, fsync, rename) after each poll's events are journaled. Read back at start-up, so the
+ * file, rename) after each poll's events are journaled. Read back at start-up, so the
  * first poll after a restart compares against what netwatch last saw. bigint counters are kept
  * as {"$bigint": "…"} so no device text can be mistaken for one.
  */
@@ -63,13 +63,10 @@ export class StateStore implements MemoryStore {
   async save(memory: DeviceMemory): Promise<void> {
     const path = join(this.#dir, `${memory.device}.json`);
     const temp = `${path}.tmp`;
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(JSON.stringify(memory, replacer));
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
+    // No fsync: the journal is the durable record (fsync'd); this file only has to survive a
+    // process crash, which the page cache does. After a power loss a torn file is skipped at load
+    // and the device is learned again — without false events, only without "detected after restart".
+    await writeFile(temp, JSON.stringify(memory, replacer));
     await rename(temp, path);
   }
 }
