@@ -238,7 +238,7 @@ console.log(
 );
 console.log(row('failed polls', String(netwatch.failures), String(exporter.failures)));
 console.log(
-  `netwatch RSS after a full GC: ${settledRss.toFixed(0)} MiB (the peak includes garbage not yet collected)`,
+  `netwatch live heap after a full GC: ${liveHeapMiB.toFixed(0)} MiB (snapshots and memory of every device; RSS also holds V8's unreturned pages)`,
 );
 console.log(`netwatch /metrics after the run: ${series} netwatch_ series; events journaled: ${events}`);
 const coresFor2000 = (per1000(netwatch) * 2) / 30;
