@@ -5,6 +5,7 @@
 #   scripts/test-services.sh install        install missing Debian packages (root)
 #   scripts/test-services.sh start          start everything; prints RUN=<dir>; endpoints in <dir>/services.json
 #   scripts/test-services.sh stop <dir>     stop what start started, by PID
+#   scripts/test-services.sh restart-snmpsim <dir>   restart snmpsimd (tests of agent restarts)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -72,9 +73,19 @@ start_snmpsim() {
   for n in 1 2 3 4; do cp "$ROOT/test/fixtures/snmprec/junos_ex4600mp.snmprec" "$RUN/snmpsim/data/lab$n.snmprec"; done
   chmod 755 "$RUN" "$RUN/snmpsim" "$RUN/snmpsim/data"; chmod 777 "$RUN/snmpsim/data" "$RUN/snmpsim/cache"
   chmod 666 "$RUN/snmpsim/data/"*.snmprec
+  launch_snmpsim
+}
+
+launch_snmpsim() {
   bg snmpsim snmpsimd --process-user=nobody --process-group=nogroup --data-dir="$RUN/snmpsim/data" \
     --cache-dir="$RUN/snmpsim/cache" --agent-udpv4-endpoint="127.0.0.1:$SNMPSIM_PORT" --logging-method=null \
     --v3-user=testv3user --v3-auth-key=authpass123 --v3-auth-proto=SHA --v3-priv-key=privpass123 --v3-priv-proto=AES
+}
+
+restart_snmpsim() { # an agent restart, as a test scenario: same data, same port, new process
+  stop_one snmpsim
+  launch_snmpsim
+  until_ok 300 snmpget -v2c -c junos -t 0.3 -r 0 "127.0.0.1:$SNMPSIM_PORT" 1.3.6.1.2.1.1.5.0
 }
 
 start_netconf() {
@@ -244,5 +255,9 @@ case "${1:-}" in
     stop_all
     [ -n "${KEEP_RUN:-}" ] || rm -rf "$RUN"
     ;;
-  *) echo "usage: $0 install | start | stop RUN_DIR" >&2; exit 2 ;;
+  restart-snmpsim)
+    RUN=${2:?usage: test-services.sh restart-snmpsim RUN_DIR}
+    restart_snmpsim
+    ;;
+  *) echo "usage: $0 install | start | stop RUN_DIR | restart-snmpsim RUN_DIR" >&2; exit 2 ;;
 esac

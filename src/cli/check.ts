@@ -12,7 +12,6 @@ export async function runCheck(file: string, print: boolean, env: Environment, o
       return 1;
     }
     for (const problem of result.problems) out.error(formatProblem(problem));
-    out.error(`${file}: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`);
     return 2;
   }
   const { config } = result;

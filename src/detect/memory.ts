@@ -32,6 +32,9 @@ export interface DeviceMemory {
   readonly vc: {
     /** Every member ever seen present: a member that vanishes is missed, not "all OK". */
     readonly expected: Readonly<Record<string, { readonly serial: string; readonly model: string }>>;
+    /** Expected members missing from the latest polls: member id → consecutive polls missing. */
+    readonly missing: Readonly<Record<string, number>>;
+    /** Members declared down (member_down sent), until they return. */
     readonly absent: readonly number[];
     readonly master: number | undefined;
     readonly splitBrain: boolean;
@@ -59,7 +62,7 @@ export function emptyMemory(device: string, now: number): DeviceMemory {
     fromDisk: false,
     last: undefined,
     reach: { failures: 0, unreachable: false },
-    vc: { expected: {}, absent: [], master: undefined, splitBrain: false },
+    vc: { expected: {}, missing: {}, absent: [], master: undefined, splitBrain: false },
     processes: { pids: {}, crashed: {}, stuckPolls: {}, stuck: [] },
     traffic: {},
     frozen: { polls: {}, active: [] },

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
-import type { PollResult, Snapshot, VcRole } from '../collect/snapshot.js';
+import type { InterfaceSample, PollResult, Snapshot, VcRole } from '../collect/snapshot.js';
 import type { DeviceConfig } from '../config/types.js';
 import type { DeviceMemory, TrafficMemory } from '../detect/memory.js';
 import type { NetwatchEvent } from '../events/event.js';
@@ -76,186 +76,163 @@ export class Metrics {
   #renderDevices(): string {
     const w = new ExpositionWriter();
     const states = [...this.#devices.values()];
-    const each = (
+    /** A family with labelled series per device: `emit(labels, value)` appends `,k="v"…}` to the device's labels. */
+    const family = (
       name: string,
       help: string,
       type: 'gauge' | 'counter',
-      emit: (s: DeviceState, base: string) => void,
+      each: (s: DeviceState, emit: (extra: string, value: number) => void) => void,
     ) => {
       w.family(name, help, type);
-      for (const s of states) emit(s, s.labels);
+      for (const s of states) each(s, (extra, value) => w.sample(name, `${s.labels}${extra}}`, value));
     };
-    each(
+    /** A family with one series per device; `undefined` means no series for that device. */
+    const perDevice = (
+      name: string,
+      help: string,
+      type: 'gauge' | 'counter',
+      value: (s: DeviceState) => number | undefined,
+    ) =>
+      family(name, help, type, (s, emit) => {
+        const v = value(s);
+        if (v !== undefined) emit('', v);
+      });
+    const members = (s: DeviceState) =>
+      s.snapshot?.vcMembers.supported ? s.snapshot.vcMembers.value : undefined;
+
+    perDevice(
       'netwatch_device_up',
       'Whether the last SNMP poll of the device succeeded (1) or not (0).',
       'gauge',
-      (s, b) => w.sample('netwatch_device_up', `${b}}`, s.up ? 1 : 0),
+      (s) => (s.up ? 1 : 0),
     );
-    each(
+    perDevice(
       'netwatch_device_uptime_seconds',
       'sysUpTime of the device in seconds (wraps at 497.1 days; on Junos it is the SNMP agent uptime).',
       'gauge',
-      (s, b) => {
-        if (s.snapshot) w.sample('netwatch_device_uptime_seconds', `${b}}`, s.snapshot.system.upTimeCs / 100);
-      },
+      (s) => (s.snapshot ? s.snapshot.system.upTimeCs / 100 : undefined),
     );
-    each(
+    perDevice(
       'netwatch_snmp_engine_time_seconds',
       'snmpEngineTime: seconds since the SNMP engine last (re)initialised snmpEngineBoots.',
       'gauge',
-      (s, b) => {
-        const t = s.snapshot?.system.engineTimeS;
-        if (t !== undefined) w.sample('netwatch_snmp_engine_time_seconds', `${b}}`, t);
-      },
+      (s) => s.snapshot?.system.engineTimeS,
     );
-    each(
+    perDevice(
       'netwatch_snmp_engine_boots',
       'snmpEngineBoots: how many times the SNMP engine has (re)initialised.',
       'gauge',
-      (s, b) => {
-        const n = s.snapshot?.system.engineBoots;
-        if (n !== undefined) w.sample('netwatch_snmp_engine_boots', `${b}}`, n);
-      },
+      (s) => s.snapshot?.system.engineBoots,
     );
-    each(
+    perDevice(
       'netwatch_poll_duration_seconds',
       'Wall time of the last poll of the device, successful or not.',
       'gauge',
-      (s, b) => {
-        if (s.lastPollSeconds !== undefined)
-          w.sample('netwatch_poll_duration_seconds', `${b}}`, s.lastPollSeconds);
-      },
+      (s) => s.lastPollSeconds,
     );
-    each(
+    family(
       'netwatch_vc_member_role',
       'Virtual chassis member role, one-hot: 1 for the role the member has now.',
       'gauge',
-      (s, b) => {
-        const members = s.snapshot?.vcMembers;
-        if (!members?.supported) return;
-        for (const m of members.value)
-          for (const role of ROLES)
-            w.sample(
-              'netwatch_vc_member_role',
-              `${b},member="${m.id}",role="${role}"}`,
-              m.role === role ? 1 : 0,
-            );
+      (s, emit) => {
+        for (const m of members(s) ?? [])
+          for (const role of ROLES) emit(`,member="${m.id}",role="${role}"`, m.role === role ? 1 : 0);
       },
     );
-    each(
+    perDevice(
       'netwatch_vc_master_member',
       'Member id of the virtual chassis master (-1 when no member claims master).',
       'gauge',
-      (s, b) => {
-        const members = s.snapshot?.vcMembers;
-        if (!members?.supported) return;
-        const master = members.value.find((m) => m.role === 'master');
-        w.sample('netwatch_vc_master_member', `${b}}`, master ? master.id : -1);
+      (s) => {
+        const all = members(s);
+        return all ? (all.find((m) => m.role === 'master')?.id ?? -1) : undefined;
       },
     );
-    each(
+    family(
       'netwatch_vc_member_uptime_seconds',
       'jnxVirtualChassisMemberUptime: seconds since the member last joined.',
       'gauge',
-      (s, b) => {
-        const members = s.snapshot?.vcMembers;
-        if (!members?.supported) return;
-        for (const m of members.value)
-          if (m.uptimeS !== undefined)
-            w.sample('netwatch_vc_member_uptime_seconds', `${b},member="${m.id}"}`, m.uptimeS);
+      (s, emit) => {
+        for (const m of members(s) ?? []) if (m.uptimeS !== undefined) emit(`,member="${m.id}"`, m.uptimeS);
       },
     );
-    each(
+    perDevice(
       'netwatch_vc_switchovers_total',
       'Routing-engine switchovers as counted by the device (sum of jnxRedundancySwitchoverCount; resets when the RE reboots).',
       'counter',
-      (s, b) => {
+      (s) => {
         const rows = s.snapshot?.redundancy;
-        if (!rows?.supported) return;
-        w.sample(
-          'netwatch_vc_switchovers_total',
-          `${b}}`,
-          rows.value.reduce((sum, r) => sum + (r.switchoverCount ?? 0), 0),
-        );
+        return rows?.supported ? rows.value.reduce((sum, r) => sum + (r.switchoverCount ?? 0), 0) : undefined;
       },
     );
-    each(
+    family(
       'netwatch_alarm_active',
       'Juniper chassis alarm state (JUNIPER-ALARM-MIB): 1 while the red or yellow alarm is on.',
       'gauge',
-      (s, b) => {
+      (s, emit) => {
         const alarms = s.snapshot?.alarms;
         if (!alarms?.supported) return;
-        w.sample('netwatch_alarm_active', `${b},color="red"}`, alarms.value.red ? 1 : 0);
-        w.sample('netwatch_alarm_active', `${b},color="yellow"}`, alarms.value.yellow ? 1 : 0);
+        emit(',color="red"', alarms.value.red ? 1 : 0);
+        emit(',color="yellow"', alarms.value.yellow ? 1 : 0);
       },
     );
-    each(
+    family(
       'netwatch_process_up',
       'Whether a watched process is running on the device (hrSWRunTable; not served by Junos).',
       'gauge',
-      (s, b) => {
+      (s, emit) => {
         const processes = s.snapshot?.processes;
         if (!processes?.supported) return;
         for (const name of s.device.watchProcesses) {
           const running = processes.value.some(
             (p) => p.name === name && (p.status === 'running' || p.status === 'runnable'),
           );
-          w.sample('netwatch_process_up', `${b},process="${escapeLabelValue(name)}"}`, running ? 1 : 0);
+          emit(`,process="${escapeLabelValue(name)}"`, running ? 1 : 0);
         }
       },
     );
-    each(
+    perDevice(
       'netwatch_device_throughput_bits_per_second',
       'Bits per second in + out over the user-traffic ports (physical Ethernet), from the last two polls.',
       'gauge',
-      (s, b) => {
-        const bps = s.traffic.device?.lastBps;
-        if (bps !== undefined) w.sample('netwatch_device_throughput_bits_per_second', `${b}}`, bps);
-      },
+      (s) => s.traffic.device?.lastBps,
     );
-    each(
+    family(
       'netwatch_traffic_drop_active',
       'Whether a traffic_drop is open (1) for the device or an interface group (scope), until traffic_recovered.',
       'gauge',
-      (s, b) => {
+      (s, emit) => {
         for (const [scope, t] of Object.entries(s.traffic))
-          w.sample(
-            'netwatch_traffic_drop_active',
-            `${b},scope="${escapeLabelValue(scope)}"}`,
-            t.dropped ? 1 : 0,
-          );
+          emit(`,scope="${escapeLabelValue(scope)}"`, t.dropped ? 1 : 0);
       },
     );
-    const interfaces = (
+    const perInterface = (
       name: string,
       help: string,
       type: 'gauge' | 'counter',
-      value: (
-        i: NonNullable<Snapshot['interfaces'] & { supported: true }>['value'][number],
-      ) => number | undefined,
+      value: (i: InterfaceSample) => number | undefined,
     ) =>
-      each(name, help, type, (s, b) => {
+      family(name, help, type, (s, emit) => {
         const ifs = s.snapshot?.interfaces;
         if (!ifs?.supported) return;
         for (const i of ifs.value) {
           const v = value(i);
-          if (v !== undefined) w.sample(name, `${b},interface="${escapeLabelValue(i.name)}"}`, v);
+          if (v !== undefined) emit(`,interface="${escapeLabelValue(i.name)}"`, v);
         }
       });
-    interfaces(
+    perInterface(
       'netwatch_interface_receive_bytes_total',
       'Octets received on the interface as the device counts them (ifHCInOctets, or 32-bit ifInOctets).',
       'counter',
       (i) => (i.inOctets === undefined ? undefined : Number(i.inOctets)),
     );
-    interfaces(
+    perInterface(
       'netwatch_interface_transmit_bytes_total',
       'Octets sent on the interface as the device counts them (ifHCOutOctets, or 32-bit ifOutOctets).',
       'counter',
       (i) => (i.outOctets === undefined ? undefined : Number(i.outOctets)),
     );
-    interfaces('netwatch_interface_oper_up', 'ifOperStatus is up (1) or not (0).', 'gauge', (i) =>
+    perInterface('netwatch_interface_oper_up', 'ifOperStatus is up (1) or not (0).', 'gauge', (i) =>
       i.operUp === undefined ? undefined : i.operUp ? 1 : 0,
     );
     return w.text();

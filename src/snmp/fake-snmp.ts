@@ -34,6 +34,8 @@ function firstAfter(rows: readonly Varbind[], oid: string): number {
   return lo;
 }
 
+const NO_AGENT: SnmpFailure = { ok: false, retryable: true, reason: 'timeout', message: 'no fake agent' };
+
 export class FakeSnmp implements SnmpConnector<SnmpSecurity> {
   readonly agents = new Map<string, FakeAgent>();
   readonly requests: FakeRequest[] = [];
@@ -51,43 +53,40 @@ export class FakeSnmp implements SnmpConnector<SnmpSecurity> {
     options: { host: string; port: number; maxRepetitions: number },
   ): SnmpSession {
     const target = `${options.host}:${options.port}`;
-    const agent = (): FakeAgent =>
-      this.agents.get(target) ?? { ok: false, retryable: true, reason: 'timeout', message: 'no fake agent' };
     const log = this.requests;
+    const agents = this.agents;
+    /** Records one request and hands its answer the agent's rows, or the agent's failure. */
+    function request<T>(
+      kind: FakeRequest['kind'],
+      oids: readonly string[],
+      answer: (rows: readonly Varbind[]) => T,
+    ): SnmpResult<T> {
+      session.requests += 1;
+      log.push({ target, kind, oids });
+      const agent = agents.get(target) ?? NO_AGENT;
+      return Array.isArray(agent) ? { ok: true, value: answer(agent) } : (agent as SnmpFailure);
+    }
     const session = {
       requests: 0,
       async get(oids: readonly string[]): Promise<SnmpResult<readonly Varbind[]>> {
-        session.requests += 1;
-        log.push({ target, kind: 'get', oids });
-        const a = agent();
-        if (!Array.isArray(a)) return a as SnmpFailure;
-        const rows = a as readonly Varbind[];
-        return {
-          ok: true,
-          value: oids.map((oid) => {
-            const at = firstAfter(rows, oid) - 1;
-            const hit = rows[at];
+        return request('get', oids, (rows) =>
+          oids.map((oid): Varbind => {
+            const hit = rows[firstAfter(rows, oid) - 1];
             return hit && hit.oid === oid ? hit : { oid, value: { type: 'noSuchObject' } };
           }),
-        };
+        );
       },
       walkColumns(columns: readonly string[]) {
         return walkColumns(
-          async (oids, maxRepetitions) => {
-            session.requests += 1;
-            log.push({ target, kind: 'bulk', oids });
-            const a = agent();
-            if (!Array.isArray(a)) return a as SnmpFailure;
-            const rows = a as readonly Varbind[];
-            return {
-              ok: true,
-              value: oids.map((oid) => {
+          async (oids, maxRepetitions) =>
+            request('bulk', oids, (rows) =>
+              oids.map((oid): readonly Varbind[] => {
                 const start = firstAfter(rows, oid);
-                if (start >= rows.length) return [{ oid, value: { type: 'endOfMibView' } }];
-                return rows.slice(start, start + maxRepetitions);
+                return start >= rows.length
+                  ? [{ oid, value: { type: 'endOfMibView' } }]
+                  : rows.slice(start, start + maxRepetitions);
               }),
-            };
-          },
+            ),
           columns,
           options.maxRepetitions,
         );

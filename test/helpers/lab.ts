@@ -109,7 +109,7 @@ export class DetectRun {
   readonly device: DeviceConfig;
 
   constructor(
-    readonly lab: Lab,
+    public lab: Lab,
     readonly settings: DetectSettings = TEST_SETTINGS,
     extra: Partial<DeviceConfig> = {},
   ) {

@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { PORTS } from '../helpers/lab.js';
 import { type RunningNetwatch, startNetwatch, waitForHttp } from '../helpers/netwatch-process.js';
@@ -10,7 +12,8 @@ import { SnmpsimLab } from '../helpers/snmpsim-lab.js';
  * through a scenario (rewriting the recording between polls), then reading the journal.
  */
 
-const { snmpsim } = inject('services');
+const services = inject('services');
+const { snmpsim } = services;
 const INTERVAL_MS = 2000;
 const KEEP = [PORTS.uplinkA, PORTS.uplinkB, PORTS.server1, PORTS.server2, PORTS.newServer, 101, 103, 116];
 const STEADY = {
@@ -152,5 +155,33 @@ describe('live detection against snmpsim', () => {
     await sleep(3 * INTERVAL_MS);
     const after = journal(dir);
     expect(after).toEqual(before);
+  }, 60_000);
+
+  it('benign: snmpsim restarted (agent restart, counters reset with a discontinuity) raises nothing', async () => {
+    lab = new SnmpsimLab(snmpsim.dataDir, 'lab3', KEEP);
+    lab.change((l) => l.role(0, 1).role(1, 2));
+    lab.flow(STEADY);
+    await sleep(1200);
+    netwatch = startNetwatch(config('lab3', 19880));
+    const dir = netwatch.dir;
+    await waitForHttp('http://127.0.0.1:19880/readyz');
+    await sleep(4 * INTERVAL_MS);
+
+    // The agent restarts: sysUpTime starts again, counters restart from zero with a
+    // discontinuity; the chassis itself (member uptimes) keeps running.
+    lab.change((l) => {
+      l.sysUpTime(300);
+      for (const ifIndex of Object.keys(STEADY).map(Number)) {
+        l.counter(ifIndex, 0n, 0n);
+        l.rec.set(`1.3.6.1.2.1.31.1.1.1.19.${ifIndex}`, '67', '250');
+      }
+    });
+    const script = join(import.meta.dirname, '../../scripts/test-services.sh');
+    await promisify(execFile)('bash', [script, 'restart-snmpsim', services.run], { timeout: 30_000 });
+    await sleep(5 * INTERVAL_MS);
+
+    expect(journal(dir)).toEqual([]);
+    const metrics = await (await fetch('http://127.0.0.1:19880/metrics')).text();
+    expect(metrics).toContain('netwatch_device_up{device="asw1-eqsin",site="eqsin"} 1');
   }, 60_000);
 });

@@ -38,20 +38,19 @@ describe('devices.yaml validation', () => {
     const result = loadConfigText(readFileSync(join(DIR, file), 'utf8'), file, {});
     expect(result.ok).toBe(false);
     if (result.ok || result.kind !== 'invalid') return;
-    const lines = result.problems.map(formatProblem);
-    const n = lines.length;
-    expect([...lines, `${file}: ${n} problem${n === 1 ? '' : 's'}`]).toEqual(expected);
+    expect(result.problems.map(formatProblem)).toEqual(expected);
   });
 
   it('netwatch check prints one line per problem and exits 2', async () => {
     const { code, stderr } = await check(['-c', 'invalid-three-problems.yaml']);
     expect(code).toBe(2);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(3);
     expect(
       stderr
         .trimEnd()
         .split('\n')
-        .filter((l) => /^invalid-three-problems\.yaml:\d+:\d+: /.test(l)),
-    ).toHaveLength(3);
+        .every((l) => /^invalid-three-problems\.yaml:\d+:\d+: \S+: /.test(l)),
+    ).toBe(true);
   });
 
   it('the shipped devices.yaml is valid with no environment', async () => {

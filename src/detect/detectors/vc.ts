@@ -4,7 +4,8 @@ import { type DetectContext, type Detector, describeMember, draft, nothing } fro
 
 /**
  * Virtual chassis: master_switchover (the master member changed, or jnxRedundancySwitchoverCount
- * rose), member_down / member_up against the remembered expected membership, member_reboot
+ * rose), member_down (missing for memberDownAfter polls) / member_up against the remembered
+ * expected membership, member_reboot
  * (a member's uptime went back while the chassis did not reboot), vc_split_brain (two masters).
  * A member that was never seen present (NotPrsnt at first sight) is not expected.
  */
@@ -62,13 +63,20 @@ export const detectVirtualChassis: Detector = (ctx) => {
   for (const m of present) expected[String(m.id)] = { serial: m.serial, model: m.model };
   const known = (id: number) => vc.expected[String(id)];
 
-  // Membership against what we expected before this poll.
-  const absent = Object.keys(expected)
+  // Membership against what we expected before this poll; a member is declared down only after
+  // it has been missing for memberDownAfter polls in a row.
+  const missing: Record<string, number> = {};
+  const absent = [...vc.absent].filter((id) => !presentIds.has(id));
+  for (const id of Object.keys(expected)
     .map(Number)
-    .filter((id) => !presentIds.has(id))
-    .sort((a, b) => a - b);
-  for (const id of absent) {
-    if (vc.absent.includes(id) || !known(id)) continue;
+    .sort((a, b) => a - b)) {
+    if (presentIds.has(id) || vc.absent.includes(id) || !known(id)) continue;
+    const polls = (vc.missing[String(id)] ?? 0) + 1;
+    if (polls < ctx.settings.memberDownAfter) {
+      missing[String(id)] = polls;
+      continue;
+    }
+    absent.push(id);
     const k = known(id);
     events.push(
       draft(
@@ -175,5 +183,8 @@ export const detectVirtualChassis: Detector = (ctx) => {
     master = only.id;
   }
 
-  return { events, memory: { vc: { expected, absent, master, splitBrain } } };
+  return {
+    events,
+    memory: { vc: { expected, missing, absent: absent.sort((a, b) => a - b), master, splitBrain } },
+  };
 };
