@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { PORTS } from '../helpers/lab.js';
-import { type RunningNetwatch, startNetwatch, waitForHttp } from '../helpers/netwatch-process.js';
+import { CLI, type RunningNetwatch, startNetwatch, waitForHttp } from '../helpers/netwatch-process.js';
 import { SnmpsimLab } from '../helpers/snmpsim-lab.js';
 
 /**
@@ -123,6 +123,26 @@ describe('live detection against snmpsim', () => {
     expect(Number(events[1]?.details.percent_of_baseline)).toBeLessThan(10);
 
     // The same journal through the CLI and the API.
+    const cli = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'events', '-c', join(dir, 'devices.yaml'), '--type', 'master_switchover'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(cli.stdout).toMatch(
+      /critical\s+asw1-eqsin\s+master_switchover\s+Virtual chassis master moved from member 0/,
+    );
+    const asJson = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'events', '-c', join(dir, 'devices.yaml'), '--since', '10m', '--json'],
+      {
+        cwd: dir,
+      },
+    );
+    expect((JSON.parse(asJson.stdout) as JournalLine[]).map((e) => e.type)).toEqual(
+      events.map((e) => e.type),
+    );
     const api = (await (
       await fetch('http://127.0.0.1:19878/api/events?type=master_switchover')
     ).json()) as JournalLine[];
@@ -184,4 +204,45 @@ describe('live detection against snmpsim', () => {
     const metrics = await (await fetch('http://127.0.0.1:19880/metrics')).text();
     expect(metrics).toContain('netwatch_device_up{device="asw1-eqsin",site="eqsin"} 1');
   }, 60_000);
+
+  it('SIGHUP reloads devices.yaml; a broken file is rejected and the running config stays', async () => {
+    netwatch = startNetwatch(config('junos_qfx5100', 19881));
+    const dir = netwatch.dir;
+    await waitForHttp('http://127.0.0.1:19881/readyz');
+    const names = async () =>
+      ((await (await fetch('http://127.0.0.1:19881/api/devices')).json()) as { name: string }[]).map(
+        (d) => d.name,
+      );
+    expect(await names()).toEqual(['asw1-eqsin']);
+
+    const withDevice = (line: string) =>
+      config('junos_qfx5100', 19881).replace(/^( {2}- \{ name: asw1-eqsin.*)$/m, `$1\n  ${line}`);
+    writeFileSync(join(dir, 'devices.yaml'), withDevice('- { name: broken, host: 127.0.0.1, colour: red }'));
+    netwatch.child.kill('SIGHUP');
+    await until(
+      () => (netwatch?.output().includes('reload rejected') ? true : undefined),
+      5000,
+      'reload rejected',
+    );
+    expect(netwatch.output()).toContain('unknown key \\"colour\\"');
+    expect(await names()).toEqual(['asw1-eqsin']);
+
+    writeFileSync(
+      join(dir, 'devices.yaml'),
+      withDevice('- { name: mx5t, host: 127.0.0.1, snmp: { version: 2c, community: junos_mx5t-isis } }'),
+    );
+    netwatch.child.kill('SIGHUP');
+    await expect.poll(names, { timeout: 5000 }).toEqual(['asw1-eqsin', 'mx5t']);
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch('http://127.0.0.1:19881/metrics')).text()).includes(
+            'netwatch_device_up{device="mx5t",site="eqsin"} 1',
+          ),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(true);
+  }, 30_000);
 });
