@@ -33,11 +33,13 @@ export class Pipeline {
     },
   ) {
     this.#memories = deps.store.loadAll();
-    for (const memory of this.#memories.values()) {
-      const later = deps.journal
-        .query({ device: memory.device })
-        .filter((e) => seqOf(e.id) > memory.journalSeq);
-      if (later.length > 0) this.#alreadyReported.set(memory.device, new Set(later.map(dedupKey)));
+    // One pass over the journal: events newer than the memory saved for their device.
+    for (const event of deps.journal.query()) {
+      const memory = this.#memories.get(event.device);
+      if (!memory || seqOf(event.id) <= memory.journalSeq) continue;
+      const keys = this.#alreadyReported.get(event.device) ?? new Set<string>();
+      keys.add(dedupKey(event));
+      this.#alreadyReported.set(event.device, keys);
     }
   }
 
