@@ -16,17 +16,18 @@ export interface DetectSettings {
   /** Share of a group's traffic on one member that counts as imbalance. */
   readonly imbalanceShare: number;
   /**
-   * Polls in a row an expected VC member must be missing before member_down: agents serve partial
-   * tables now and then (seen from snmpsim while it restarts), and one bad walk must not page.
+   * Polls in a row an expected VC member or a watched process must be missing before member_down
+   * or process_crash: agents serve partial tables now and then (seen from snmpsim while it
+   * restarts), and one bad walk must not page. A process seen under a new PID is a crash at once.
    */
-  readonly memberDownAfter: number;
+  readonly goneAfter: number;
 }
 
 export const DEFAULT_SETTINGS: Omit<DetectSettings, 'trafficDrop' | 'unreachableAfter'> = {
   baselineWindowMs: 15 * 60_000,
   stuckAfter: 3,
   imbalanceShare: 0.95,
-  memberDownAfter: 2,
+  goneAfter: 2,
 };
 
 /** Facts derived once per poll and shared by every detector. */

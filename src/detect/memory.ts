@@ -42,6 +42,8 @@ export interface DeviceMemory {
   readonly processes: {
     /** Watched process name → the PIDs it ran as. */
     readonly pids: Readonly<Record<string, readonly number[]>>;
+    /** Watched processes missing from the latest polls, not yet declared crashed: name → polls. */
+    readonly missing: Readonly<Record<string, number>>;
     /** Crashed and not yet seen running again: name → old PID. */
     readonly crashed: Readonly<Record<string, number>>;
     readonly stuckPolls: Readonly<Record<string, number>>;
@@ -63,7 +65,7 @@ export function emptyMemory(device: string, now: number): DeviceMemory {
     last: undefined,
     reach: { failures: 0, unreachable: false },
     vc: { expected: {}, missing: {}, absent: [], master: undefined, splitBrain: false },
-    processes: { pids: {}, crashed: {}, stuckPolls: {}, stuck: [] },
+    processes: { pids: {}, missing: {}, crashed: {}, stuckPolls: {}, stuck: [] },
     traffic: {},
     frozen: { polls: {}, active: [] },
     imbalance: {},

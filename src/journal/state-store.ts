@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DeviceMemory } from '../detect/memory.js';
+import { type DeviceMemory, emptyMemory } from '../detect/memory.js';
 
 /**
  * Device memory on disk: `state/<device>.json` in storage.dir, replaced atomically (write a temp
@@ -19,6 +19,24 @@ const reviver = (_key: string, value: unknown) =>
   typeof (value as { $bigint?: unknown }).$bigint === 'string'
     ? BigInt((value as { $bigint: string }).$bigint)
     : value;
+
+/** Fills in sections and fields added since the file was written (newer netwatch, older state). */
+function withDefaults(saved: DeviceMemory): DeviceMemory {
+  const base = emptyMemory(saved.device, saved.savedAt) as unknown as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(saved)) {
+    const fallback = base[key];
+    const bothObjects =
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      fallback !== null &&
+      typeof fallback === 'object' &&
+      !Array.isArray(fallback);
+    merged[key] = bothObjects ? { ...(fallback as object), ...(value as object) } : value;
+  }
+  return merged as unknown as DeviceMemory;
+}
 
 /** The device-memory seam. */
 export interface MemoryStore {
@@ -52,7 +70,8 @@ export class StateStore implements MemoryStore {
       if (!file.endsWith('.json')) continue;
       try {
         const memory = JSON.parse(readFileSync(join(this.#dir, file), 'utf8'), reviver) as DeviceMemory;
-        if (typeof memory.device === 'string') out.set(memory.device, { ...memory, fromDisk: true });
+        if (typeof memory.device === 'string')
+          out.set(memory.device, { ...withDefaults(memory), fromDisk: true });
       } catch {
         // torn or foreign file: ignore it; the device is learned again on its next poll
       }

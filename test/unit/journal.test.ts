@@ -64,3 +64,28 @@ describe('file journal', () => {
     expect(reopened.query().map((e) => e.summary)).toEqual(Array.from({ length: 50 }, (_, i) => `n${i}`));
   });
 });
+
+describe('state store', () => {
+  it('reads back memory written by an older netwatch, filling in what it lacked', async () => {
+    const { StateStore } = await import('../../src/journal/state-store.js');
+    const { emptyMemory } = await import('../../src/detect/memory.js');
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'netwatch-state-'));
+    const old = emptyMemory('sw1', 1000) as unknown as Record<string, Record<string, unknown>>;
+    const { missing: _vcMissing, ...vc } = old.vc as Record<string, unknown>;
+    const { missing: _procMissing, ...processes } = old.processes as Record<string, unknown>;
+    mkdirSync(join(dir, 'state'), { recursive: true });
+    writeFileSync(
+      join(dir, 'state', 'sw1.json'),
+      JSON.stringify({ ...old, vc, processes, counter: { $bigint: '18446744073709551615' } }),
+    );
+    writeFileSync(join(dir, 'state', 'torn.json'), '{"device": "torn", "vc": {');
+    const loaded = new StateStore(dir).loadAll();
+    expect([...loaded.keys()]).toEqual(['sw1']);
+    const memory = loaded.get('sw1') as unknown as Record<string, Record<string, unknown>>;
+    expect(memory.vc?.missing).toEqual({});
+    expect(memory.processes?.missing).toEqual({});
+    expect(memory.counter).toBe(18446744073709551615n);
+    expect(memory.fromDisk).toBe(true);
+  });
+});

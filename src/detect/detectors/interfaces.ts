@@ -3,8 +3,8 @@ import { printable } from '../../text.js';
 import { type Detector, draft, nothing } from '../detector.js';
 
 /**
- * interface_down / interface_up: ifOperStatus changes on admin-up ports (lead-up context: "a new
- * server was connected"). Nothing across a device reboot, when every port flaps at once.
+ * interface_down / interface_up: ifOperStatus changes on admin-up physical ports (lead-up context:
+ * "a new server was connected"). Nothing across a device reboot, when every port flaps at once.
  */
 export const detectInterfaces: Detector = (ctx) => {
   if (!ctx.result.ok || ctx.derived.deviceRebooted) return nothing;

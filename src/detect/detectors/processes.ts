@@ -3,7 +3,8 @@ import { type Detector, draft, nothing } from '../detector.js';
 
 /**
  * Watched processes in hrSWRunTable (Linux-based network OSes and hosts; Junos serves none):
- * process_crash when every PID a process ran as is gone while the device did not reboot,
+ * process_crash when every PID a process ran as is gone while the device did not reboot — at
+ * once when it already runs under a new PID, after goneAfter polls when it is simply missing —
  * process_restart when it runs again, process_stuck after N polls not runnable. A worker pool
  * that replaces some of its PIDs is not a crash.
  */
@@ -12,7 +13,8 @@ export const detectProcesses: Detector = (ctx) => {
   const table = ctx.result.snapshot.processes;
   if (!table.supported) return nothing;
   const { processes } = ctx.prev;
-  const pids: Record<string, number[]> = {};
+  const pids: Record<string, readonly number[]> = {};
+  const missing: Record<string, number> = {};
   const crashed: Record<string, number> = { ...processes.crashed };
   const stuckPolls: Record<string, number> = {};
   const stuck: string[] = [];
@@ -25,6 +27,14 @@ export const detectProcesses: Detector = (ctx) => {
     pids[name] = now;
     const before = processes.pids[name] ?? [];
     let restarted = false;
+    const vanished = before.length > 0 && now.length === 0 && !rebooted;
+    const missingPolls = vanished ? (processes.missing[name] ?? 0) + 1 : 0;
+    if (vanished && missingPolls < ctx.settings.goneAfter) {
+      // Not seen once: could be a partial walk. Keep the old PIDs and look again next poll.
+      missing[name] = missingPolls;
+      pids[name] = before;
+      continue;
+    }
     if (rebooted) {
       delete crashed[name];
     } else if (before.length > 0 && !before.some((pid) => now.includes(pid))) {
@@ -83,5 +93,5 @@ export const detectProcesses: Detector = (ctx) => {
         );
     }
   }
-  return { events, memory: { processes: { pids, crashed, stuckPolls, stuck } } };
+  return { events, memory: { processes: { pids, missing, crashed, stuckPolls, stuck } } };
 };

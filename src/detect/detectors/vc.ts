@@ -4,7 +4,7 @@ import { type DetectContext, type Detector, describeMember, draft, nothing } fro
 
 /**
  * Virtual chassis: master_switchover (the master member changed, or jnxRedundancySwitchoverCount
- * rose), member_down (missing for memberDownAfter polls) / member_up against the remembered
+ * rose), member_down (missing for goneAfter polls) / member_up against the remembered
  * expected membership, member_reboot
  * (a member's uptime went back while the chassis did not reboot), vc_split_brain (two masters).
  * A member that was never seen present (NotPrsnt at first sight) is not expected.
@@ -64,7 +64,7 @@ export const detectVirtualChassis: Detector = (ctx) => {
   const known = (id: number) => vc.expected[String(id)];
 
   // Membership against what we expected before this poll; a member is declared down only after
-  // it has been missing for memberDownAfter polls in a row.
+  // it has been missing for goneAfter polls in a row.
   const missing: Record<string, number> = {};
   const absent = [...vc.absent].filter((id) => !presentIds.has(id));
   for (const id of Object.keys(expected)
@@ -72,7 +72,7 @@ export const detectVirtualChassis: Detector = (ctx) => {
     .sort((a, b) => a - b)) {
     if (presentIds.has(id) || vc.absent.includes(id) || !known(id)) continue;
     const polls = (vc.missing[String(id)] ?? 0) + 1;
-    if (polls < ctx.settings.memberDownAfter) {
+    if (polls < ctx.settings.goneAfter) {
       missing[String(id)] = polls;
       continue;
     }
