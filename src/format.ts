@@ -17,3 +17,8 @@ export function formatBps(bps: number): string {
   }
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
+
+/** JSON for people and the API: Counter64 values (bigint) as decimal strings. */
+export function toJsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), indent);
+}

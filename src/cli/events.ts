@@ -1,12 +1,11 @@
 import { parseDuration } from '../config/duration.js';
 import type { Environment } from '../config/env.js';
-import { loadConfigFile } from '../config/load.js';
-import { formatProblem } from '../config/problems.js';
 import { storageDirOf } from '../config/storage.js';
 import { eventToJson } from '../events/event.js';
 import { EVENT_TYPES, type EventType } from '../events/event-type.js';
 import { FileJournal } from '../journal/file-journal.js';
 import { printable } from '../text.js';
+import { loadConfigOrReport } from './load-config.js';
 import type { Output } from './output.js';
 
 /** `netwatch events [--device D] [--type T] [--since 2h] [--json]`: the journal, oldest first. */
@@ -33,12 +32,8 @@ export async function runEvents(
     out.error(`netwatch events: --since takes a duration such as 30m, 2h or 7d, not "${options.since}"`);
     return 2;
   }
-  const loaded = await loadConfigFile(options.file, env);
-  if (!loaded.ok) {
-    if (loaded.kind === 'unreadable') out.error(loaded.reason);
-    else for (const p of loaded.problems) out.error(formatProblem(p));
-    return loaded.kind === 'unreadable' ? 1 : 2;
-  }
+  const loaded = await loadConfigOrReport(options.file, env, out);
+  if (!loaded.ok) return loaded.code;
   const journal = await FileJournal.open(storageDirOf(loaded.config), { readOnly: true });
   const events = journal.query({
     ...(options.device !== undefined ? { device: options.device } : {}),

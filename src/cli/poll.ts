@@ -3,13 +3,12 @@ import { collectDevice } from '../collect/collect-device.js';
 import { computeRates, type RateResult } from '../collect/rates.js';
 import type { PollResult, Snapshot } from '../collect/snapshot.js';
 import type { Environment } from '../config/env.js';
-import { loadConfigFile } from '../config/load.js';
-import { formatProblem } from '../config/problems.js';
-import { formatBps, formatUptime } from '../format.js';
+import { formatBps, formatUptime, toJsonText } from '../format.js';
 import { createNetSnmpConnector } from '../snmp/net-snmp-connector.js';
 import { createResolver } from '../snmp/resolve-host.js';
 import { UdpMux } from '../snmp/udp-mux.js';
 import { printable } from '../text.js';
+import { loadConfigOrReport } from './load-config.js';
 import type { Output } from './output.js';
 
 /** `netwatch poll DEVICE`: one poll now (two, `--rate` seconds apart, for throughput), printed. */
@@ -88,16 +87,9 @@ export function renderSummary(host: string, s: Snapshot, rates: RateResult | und
   return lines.join('\n');
 }
 
-const toJson = (value: unknown) =>
-  JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
-
 export async function runPoll(options: PollOptions, env: Environment, out: Output): Promise<number> {
-  const loaded = await loadConfigFile(options.file, env);
-  if (!loaded.ok) {
-    if (loaded.kind === 'unreadable') out.error(loaded.reason);
-    else for (const p of loaded.problems) out.error(formatProblem(p));
-    return loaded.kind === 'unreadable' ? 1 : 2;
-  }
+  const loaded = await loadConfigOrReport(options.file, env, out);
+  if (!loaded.ok) return loaded.code;
   const device = loaded.config.devices.find((d) => d.name === options.device);
   if (!device) {
     out.error(`netwatch poll: no device "${options.device}" in ${options.file}`);
@@ -122,7 +114,7 @@ export async function runPoll(options: PollOptions, env: Environment, out: Outpu
     }
     const last = second ?? first;
     if (!last.ok) {
-      if (options.json) out.print(toJson(last));
+      if (options.json) out.print(toJsonText(last, 2));
       else
         out.print(
           `${device.name} (${device.host}): POLL FAILED (${last.reason}) — ${last.message} (after ${last.durationMs} ms)`,
@@ -131,7 +123,8 @@ export async function runPoll(options: PollOptions, env: Environment, out: Outpu
     }
     const rates =
       second?.ok && first.ok ? computeRates(first.snapshot, second.snapshot, 3_600_000) : undefined;
-    if (options.json) out.print(toJson({ ok: true, snapshot: last.snapshot, ...(rates ? { rates } : {}) }));
+    if (options.json)
+      out.print(toJsonText({ ok: true, snapshot: last.snapshot, ...(rates ? { rates } : {}) }, 2));
     else out.print(renderSummary(device.host, last.snapshot, rates));
     return 0;
   } finally {

@@ -4,6 +4,7 @@ import { formatProblem } from '../config/problems.js';
 import { startDaemon } from '../daemon.js';
 import { createLogger } from '../log.js';
 import { createCronTicker } from '../schedule/ticker.js';
+import { loadConfigOrReport } from './load-config.js';
 import type { Output } from './output.js';
 
 /**
@@ -12,12 +13,8 @@ import type { Output } from './output.js';
  * configuration keeps running.
  */
 export async function runDaemon(file: string, env: Environment, out: Output): Promise<number> {
-  const loaded = await loadConfigFile(file, env);
-  if (!loaded.ok) {
-    if (loaded.kind === 'unreadable') out.error(loaded.reason);
-    else for (const p of loaded.problems) out.error(formatProblem(p));
-    return loaded.kind === 'unreadable' ? 1 : 2;
-  }
+  const loaded = await loadConfigOrReport(file, env, out);
+  if (!loaded.ok) return loaded.code;
   const logger = createLogger();
   let daemon: Awaited<ReturnType<typeof startDaemon>>;
   try {

@@ -15,7 +15,8 @@ export function isUptimeWrap(prevCs: number, currCs: number, elapsedMs: number):
   return expected >= WRAP_CS - slack && Math.abs(currCs + WRAP_CS - expected) <= slack;
 }
 
-const MEMBER_SLACK_S = 5;
+/** Seconds a VC member's uptime may read back (sampling jitter) before it counts as a restart. */
+export const MEMBER_SLACK_S = 5;
 
 /** Did the device reboot, or only its SNMP agent? Judged against every clock the device offers. */
 function analyseRestart(

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Endpoint } from '../config/types.js';
+import { toJsonText } from '../format.js';
 
 /** The HTTP seam (inbound): a tiny router over node:http. JSON and text only; no framework. */
 
@@ -15,7 +16,7 @@ export type Handler = (request: IncomingMessage) => Promise<HttpResponse> | Http
 export const json = (status: number, value: unknown): HttpResponse => ({
   status,
   type: 'application/json; charset=utf-8',
-  body: `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}\n`,
+  body: `${toJsonText(value)}\n`,
 });
 export const text = (status: number, body: string): HttpResponse => ({
   status,

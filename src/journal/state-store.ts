@@ -20,6 +20,10 @@ const reviver = (_key: string, value: unknown) =>
     ? BigInt((value as { $bigint: string }).$bigint)
     : value;
 
+/** Device memory as stored on disk, and back. */
+export const serializeMemory = (memory: DeviceMemory): string => JSON.stringify(memory, replacer);
+export const parseMemory = (text: string): DeviceMemory => JSON.parse(text, reviver) as DeviceMemory;
+
 /** Fills in sections and fields added since the file was written (newer netwatch, older state). */
 function withDefaults(saved: DeviceMemory): DeviceMemory {
   const base = emptyMemory(saved.device, saved.savedAt) as unknown as Record<string, unknown>;
@@ -69,7 +73,7 @@ export class StateStore implements MemoryStore {
     for (const file of readdirSync(this.#dir)) {
       if (!file.endsWith('.json')) continue;
       try {
-        const memory = JSON.parse(readFileSync(join(this.#dir, file), 'utf8'), reviver) as DeviceMemory;
+        const memory = parseMemory(readFileSync(join(this.#dir, file), 'utf8'));
         if (typeof memory.device === 'string')
           out.set(memory.device, { ...withDefaults(memory), fromDisk: true });
       } catch {
@@ -85,7 +89,7 @@ export class StateStore implements MemoryStore {
     // No fsync: the journal is the durable record (fsync'd); this file only has to survive a
     // process crash, which the page cache does. After a power loss a torn file is skipped at load
     // and the device is learned again — without false events, only without "detected after restart".
-    await writeFile(temp, JSON.stringify(memory, replacer));
+    await writeFile(temp, serializeMemory(memory));
     await rename(temp, path);
   }
 }

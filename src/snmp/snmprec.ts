@@ -37,40 +37,8 @@ function decode(tag: string, raw: string): SnmpValue | undefined {
 }
 
 /** Parses a recording into varbinds sorted by OID; unknown tags are skipped. */
-export function parseSnmprec(text: string): Varbind[] {
-  const out: Varbind[] = [];
-  for (const line of text.split('\n')) {
-    const first = line.indexOf('|');
-    const second = line.indexOf('|', first + 1);
-    if (first < 0 || second < 0) continue;
-    const value = decode(line.slice(first + 1, second), line.slice(second + 1));
-    if (value) out.push({ oid: line.slice(0, first), value });
-  }
-  return out.sort((a, b) => compareOids(a.oid, b.oid));
-}
-
-/** Sets (or adds) one line of a recording, keeping the rest byte for byte. For tests and the simulator. */
-export function setSnmprecLine(text: string, oid: string, tag: string, value: string): string {
-  const lines = text.split('\n');
-  const prefix = `${oid}|`;
-  const at = lines.findIndex((l) => l.startsWith(prefix));
-  const line = `${oid}|${tag}|${value}`;
-  if (at >= 0) lines[at] = line;
-  else {
-    const insertAt = lines.findIndex(
-      (l) => l.includes('|') && compareOids(l.slice(0, l.indexOf('|')), oid) > 0,
-    );
-    lines.splice(insertAt < 0 ? lines.length : insertAt, 0, line);
-  }
-  return lines.join('\n');
-}
-
-/** Removes every line at or under `oid`. */
-export function deleteSnmprecLines(text: string, oid: string): string {
-  return text
-    .split('\n')
-    .filter((l) => !(l.startsWith(`${oid}|`) || l.startsWith(`${oid}.`)))
-    .join('\n');
+export function parseSnmprec(text: string): readonly Varbind[] {
+  return new SnmprecRecording(text).varbinds;
 }
 
 interface Entry {

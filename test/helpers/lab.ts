@@ -7,6 +7,7 @@ import { detect } from '../../src/detect/detect.js';
 import { DEFAULT_SETTINGS, type DetectSettings } from '../../src/detect/detector.js';
 import { type DeviceMemory, emptyMemory } from '../../src/detect/memory.js';
 import type { EventDraft } from '../../src/events/event.js';
+import { parseMemory, serializeMemory } from '../../src/journal/state-store.js';
 import { FakeSnmp } from '../../src/snmp/fake-snmp.js';
 import { SnmprecRecording } from '../../src/snmp/snmprec.js';
 import { device, v2c } from './devices.js';
@@ -154,14 +155,7 @@ export class DetectRun {
 
   /** netwatch restarts: memory survives through the store, marked as read from disk. */
   restart(): void {
-    this.memory = JSON.parse(
-      JSON.stringify(this.memory, (_k, v: unknown) => (typeof v === 'bigint' ? { $bigint: String(v) } : v)),
-      (_k, v: unknown) =>
-        v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string'
-          ? BigInt((v as { $bigint: string }).$bigint)
-          : v,
-    ) as DeviceMemory;
-    this.memory = { ...this.memory, fromDisk: true };
+    this.memory = { ...parseMemory(serializeMemory(this.memory)), fromDisk: true };
   }
 }
 

@@ -5,7 +5,7 @@ import { collectDevice } from '../../src/collect/collect-device.js';
 import { computeRates, counterDelta } from '../../src/collect/rates.js';
 import type { Snapshot } from '../../src/collect/snapshot.js';
 import { FakeSnmp } from '../../src/snmp/fake-snmp.js';
-import { parseSnmprec, setSnmprecLine } from '../../src/snmp/snmprec.js';
+import { parseSnmprec, SnmprecRecording } from '../../src/snmp/snmprec.js';
 import { compareOids, isUnder, type Varbind } from '../../src/snmp/types.js';
 import { walkColumns } from '../../src/snmp/walk.js';
 import { device, v2c } from '../helpers/devices.js';
@@ -96,10 +96,16 @@ describe('rates', () => {
     const before = await at(0, base);
     const line = base.split('\n').find((l) => l.startsWith(`${oid}|`)) ?? '';
     const value = BigInt(line.split('|')[2] ?? '0');
-    const after = await at(10_000, setSnmprecLine(base, oid, '70', String(value + 12_500_000n)));
+    const after = await at(
+      10_000,
+      new SnmprecRecording(base).set(oid, '70', String(value + 12_500_000n)).text(),
+    );
     const rates = computeRates(before, after, 60_000);
     expect(rates.ok && rates.totalBps).toBe(10_000_000);
-    const rebooted = await at(10_000, setSnmprecLine(base, '1.3.6.1.2.1.1.3.0', '67', '100'));
+    const rebooted = await at(
+      10_000,
+      new SnmprecRecording(base).set('1.3.6.1.2.1.1.3.0', '67', '100').text(),
+    );
     expect(computeRates(before, rebooted, 60_000)).toEqual({ ok: false, reason: 'reboot' });
     expect(computeRates(before, after, 5_000)).toEqual({ ok: false, reason: 'gap' });
   });

@@ -1,5 +1,6 @@
 import type { RedundancyRow, VcMember } from '../../collect/snapshot.js';
 import type { EventDraft } from '../../events/event.js';
+import { MEMBER_SLACK_S } from '../derive.js';
 import { type DetectContext, type Detector, describeMember, draft, nothing } from '../detector.js';
 
 /**
@@ -9,8 +10,6 @@ import { type DetectContext, type Detector, describeMember, draft, nothing } fro
  * (a member's uptime went back while the chassis did not reboot), vc_split_brain (two masters).
  * A member that was never seen present (NotPrsnt at first sight) is not expected.
  */
-
-const MEMBER_SLACK_S = 5;
 
 /** SNMP has no NotPrsnt status: a row whose role is none of master/backup/linecard is not present. */
 const isPresent = (m: VcMember) => m.role !== 'unknown';
