@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS } from '../src/detect/detector.js';
-import { FileJournal } from '../src/journal/file-journal.js';
-import { StateStore } from '../src/journal/state-store.js';
 import { silentLogger } from '../src/log.js';
 import { Metrics } from '../src/metrics/metrics.js';
 import { Pipeline } from '../src/pipeline.js';
@@ -12,6 +10,8 @@ import { Poller } from '../src/poller.js';
 import { createNetSnmpConnector } from '../src/snmp/net-snmp-connector.js';
 import { createResolver } from '../src/snmp/resolve-host.js';
 import { UdpMux } from '../src/snmp/udp-mux.js';
+import { CommitQueue } from '../src/store/commit-queue.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { device, v2c } from '../test/helpers/devices.js';
 
 /**
@@ -125,18 +125,35 @@ const mux = new UdpMux();
 const metrics = new Metrics({ processMetrics: false });
 metrics.setDevices(devices);
 const storage = mkdtempSync(join(tmpdir(), 'netwatch-bench-state-'));
-const journal = await FileJournal.open(storage);
-const pipeline = new Pipeline({
-  journal,
-  store: new StateStore(storage),
-  metrics,
-  logger: silentLogger,
-  settings: () => ({
-    ...DEFAULT_SETTINGS,
-    trafficDrop: { dropRatio: 0.5, recoverRatio: 0.8, minBps: 1_000_000, forPolls: 2 },
-    unreachableAfter: 3,
-  }),
+const opened = await SqliteStore.open(storage);
+if (!opened.ok) throw new Error(opened.reason);
+const queue = new CommitQueue({
+  store: opened.store,
+  onCommitted: ({ recorded }) => metrics.recordEvents(recorded),
+  onError: (error) => {
+    throw error;
+  },
 });
+const pipeline = new Pipeline(
+  {
+    queue,
+    metrics,
+    logger: silentLogger,
+    identityOf: (d) => d.name,
+    settings: () => ({
+      ...DEFAULT_SETTINGS,
+      trafficDrop: {
+        dropRatio: 0.5,
+        recoverRatio: 0.8,
+        minBps: 1_000_000,
+        forPolls: 2,
+        rebaselineAfterMs: 3_600_000,
+      },
+      unreachableAfter: 3,
+    }),
+  },
+  new Map(),
+);
 const poller = new Poller({
   connector: createNetSnmpConnector({ mux, now: Date.now }),
   resolve: createResolver(),
@@ -162,8 +179,9 @@ const netwatch = await measure('self', selfCpu, async () => {
 const series = (await metrics.render()).split('\n').filter((l) => l.startsWith('netwatch_')).length;
 globalThis.gc?.();
 const liveHeapMiB = process.memoryUsage().heapUsed / 1048576;
-const events = journal.query().length;
-await journal.close();
+await queue.drain();
+const events = (await opened.store.queryEvents({})).length;
+await opened.store.close();
 rmSync(storage, { recursive: true, force: true });
 mux.close();
 

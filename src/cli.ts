@@ -13,6 +13,9 @@ Usage:
                                        poll one device now and print its health
   netwatch events [-c FILE] [--device D] [--type T] [--since 2h] [--json]
                                        the event journal, oldest first
+  netwatch baseline accept DEVICE [-c FILE] [--author NAME]
+                                       make the device's current VC membership and watched
+                                       processes the expected ones (journaled, with the author)
   netwatch --help | --version
 
 Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error.
@@ -96,6 +99,23 @@ const COMMANDS = {
       process.env,
       out,
     );
+  },
+  baseline: async (args, out) => {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c', default: 'devices.yaml' },
+        author: { type: 'string' },
+      },
+    });
+    const [verb, device, ...extra] = positionals;
+    if (verb !== 'accept' || device === undefined || extra.length > 0) {
+      out.error('usage: netwatch baseline accept DEVICE [-c FILE] [--author NAME]');
+      return 2;
+    }
+    const { runBaselineAccept } = await import('./cli/baseline.js');
+    return runBaselineAccept({ file: values.config, device, author: values.author }, process.env, out);
   },
 } satisfies Record<string, Command>;
 

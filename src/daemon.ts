@@ -1,34 +1,45 @@
+import { randomBytes } from 'node:crypto';
 import type { PollResult } from './collect/snapshot.js';
-import { parseDuration } from './config/duration.js';
 import { storageDirOf } from './config/storage.js';
 import type { Config, DeviceConfig, SnmpSecurity } from './config/types.js';
+import type { Clock } from './clock.js';
 import { detectSettingsOf } from './detect/settings.js';
-import { eventToJson } from './events/event.js';
-import { EVENT_TYPES, type EventType } from './events/event-type.js';
-import { type HttpServer, json, startHttpServer, text } from './http/server.js';
-import { FileJournal } from './journal/file-journal.js';
-import { StateStore } from './journal/state-store.js';
+import { type HttpServer, startHttpServer } from './http/server.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics/metrics.js';
 import { Pipeline } from './pipeline.js';
 import { Poller } from './poller.js';
+import { apiRoutes } from './api.js';
+import type { Calendar } from './schedule/calendar.js';
 import { Scheduler } from './schedule/scheduler.js';
 import type { Ticker } from './schedule/ticker.js';
 import { createNetSnmpConnector } from './snmp/net-snmp-connector.js';
 import { createResolver } from './snmp/resolve-host.js';
 import type { SnmpConnector } from './snmp/types.js';
 import { UdpMux } from './snmp/udp-mux.js';
+import { CommitQueue } from './store/commit-queue.js';
+import { identityOf } from './store/identity.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import type { Store } from './store/store.js';
+import { printable } from './text.js';
+import { acceptBaselineNow } from './baseline.js';
 
-/** `netwatch run` assembled: scheduler → poller → metrics, and the HTTP server. */
+/** `netwatch run` assembled: scheduler → poller → pipeline → store, metrics and the HTTP API. */
 
 export interface DaemonDeps {
   readonly logger: Logger;
-  readonly now: () => number;
+  /** Monotonic time for schedules, wall time for stamps. */
+  readonly clock: Clock;
+  /** Drives the poll tick on the clock's monotonic time. */
   readonly ticker: Ticker;
+  /** Calendar jobs (daily retention). */
+  readonly calendar: Calendar;
   /** Polls in flight at once across all devices. */
   readonly concurrency?: number;
   /** A fake SNMP seam for tests; the real one (shared sockets) otherwise. */
   readonly connector?: SnmpConnector<SnmpSecurity>;
+  /** A store to use instead of opening storage.dir's SQLite file (tests). */
+  readonly store?: Store;
 }
 
 export interface Daemon {
@@ -37,59 +48,77 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-function summarize(device: DeviceConfig, result: PollResult | undefined) {
-  const base = { name: device.name, site: device.site, host: device.host, interval_ms: device.intervalMs };
-  if (!result) return { ...base, state: 'pending' };
-  if (!result.ok)
-    return {
-      ...base,
-      state: 'down',
-      last_poll: new Date(result.time).toISOString(),
-      error: { reason: result.reason, message: result.message },
-    };
-  const s = result.snapshot;
-  return {
-    ...base,
-    state: 'up',
-    last_poll: new Date(s.time).toISOString(),
-    poll_ms: s.durationMs,
-    sys_name: s.system.name,
-    sys_descr: s.system.descr,
-    uptime_s: s.system.upTimeCs / 100,
-    vc_members: s.vcMembers.supported ? s.vcMembers.value : null,
-    alarms: s.alarms.supported ? s.alarms.value : null,
-    interfaces_up: s.interfaces.supported ? s.interfaces.value.filter((i) => i.operUp).length : null,
-    interfaces_down: s.interfaces.supported
-      ? s.interfaces.value.filter((i) => i.adminUp && i.operUp === false).length
-      : null,
-  };
-}
-
 export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Daemon> {
-  const { logger, now, ticker } = deps;
+  const { logger, clock, ticker, calendar } = deps;
   let config = initial;
-  const mux = new UdpMux();
-  const connector = deps.connector ?? createNetSnmpConnector({ mux, now });
+  const wallMs = () => clock.wallMs();
   const metrics = new Metrics();
-  const last = new Map<string, PollResult>();
-  const storage = storageDirOf(config);
-  const journal = await FileJournal.open(storage);
-  const pipeline = new Pipeline({
-    journal,
-    store: new StateStore(storage),
-    metrics,
-    logger,
-    settings: () => detectSettingsOf(config),
-  });
 
+  let store = deps.store;
+  if (!store) {
+    const opened = await SqliteStore.open(storageDirOf(config), { wallMs });
+    if (!opened.ok) {
+      metrics.recordStoreError('open');
+      throw new Error(opened.reason);
+    }
+    store = opened.store;
+    if (opened.imported)
+      logger.info('imported the event journal and device state written by an earlier netwatch', {
+        events: opened.imported.events,
+        skipped_lines: opened.imported.skippedLines,
+        devices: opened.imported.memories,
+        note: 'events.jsonl and state/ are no longer used and can be archived',
+      });
+  }
+  const db = store;
+  const installationKey = await db.installationValue('identity_key', () => randomBytes(32).toString('hex'));
+
+  const queue = new CommitQueue({
+    store: db,
+    onCommitted: ({ recorded }) => {
+      metrics.recordEvents(recorded);
+      for (const e of recorded)
+        logger.info('event', { device: e.device, type: e.type, severity: e.severity, summary: printable(e.summary) });
+    },
+    onError: (error, dropped) => {
+      metrics.recordStoreError('commit');
+      const lost = dropped.reduce((n, o) => n + o.events.length, 0);
+      logger.error(
+        dropped.length > 0 ? 'store commit failed; observations dropped' : 'store commit failed; kept in memory and retried',
+        { error: error.message, ...(dropped.length > 0 ? { devices: dropped.map((o) => o.device).join(','), events_lost: lost } : {}) },
+      );
+    },
+  });
+  const pipeline = new Pipeline(
+    {
+      queue,
+      metrics,
+      logger,
+      settings: () => detectSettingsOf(config),
+      identityOf: (device) => identityOf(device, installationKey),
+    },
+    await db.loadMemories(),
+  );
+
+  const mux = new UdpMux();
+  const connector = deps.connector ?? createNetSnmpConnector({ mux, now: wallMs });
+  const last = new Map<string, PollResult>();
   const poller = new Poller({
     connector,
     resolve: createResolver(),
-    now,
+    now: wallMs,
     onResult: async (device, result) => {
       const before = last.get(device.name);
       last.set(device.name, result);
-      await pipeline.handle(device, result, now());
+      try {
+        await pipeline.handle(device, result, wallMs());
+      } catch (error) {
+        metrics.recordInternalError('pipeline');
+        logger.error('pipeline failed for this poll; the next poll runs normally', {
+          device: device.name,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
       if (!result.ok && (before === undefined || before.ok)) {
         logger.warn('poll failed', { device: device.name, reason: result.reason, error: result.message });
       } else if (result.ok && before !== undefined && !before.ok) {
@@ -100,7 +129,15 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
   const scheduler = new Scheduler(
     {
       poll: async (device) => {
-        await poller.poll(device);
+        try {
+          await poller.poll(device);
+        } catch (error) {
+          metrics.recordInternalError('poll');
+          logger.error('poll threw; the next poll runs normally', {
+            device: device.name,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
       },
       skipped: (device) => {
         metrics.recordSkipped(device);
@@ -110,46 +147,38 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
     deps.concurrency ?? 256,
   );
 
-  metrics.setDevices(config.devices);
   const snmpDevices = () => config.devices.filter((d) => d.snmp);
-  scheduler.setDevices(snmpDevices(), now(), { immediately: true });
+  metrics.setDevices(config.devices);
+  scheduler.setDevices(snmpDevices(), clock.monotonicMs(), { immediately: true });
 
-  const http: HttpServer = await startHttpServer(config.http.listen, {
-    '/metrics': async () => ({
-      status: 200,
-      type: metrics.contentType,
-      body: await metrics.render(),
+  const retention = async () => {
+    const before = wallMs() - config.storage.retentionMs;
+    try {
+      const deleted = await db.deleteEventsBefore(before);
+      logger.info('retention', { deleted, before: new Date(before).toISOString() });
+    } catch (error) {
+      metrics.recordStoreError('retention');
+      logger.error('retention failed; tried again tomorrow', { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  calendar.daily('retention', '17 3 * * *', retention);
+
+  const http: HttpServer = await startHttpServer(
+    config.http.listen,
+    apiRoutes({
+      config: () => config,
+      metrics,
+      store: db,
+      queue,
+      wallMs,
+      lastPoll: (name) => last.get(name),
+      ready: () => poller.hasPolledAll(snmpDevices()),
+      acceptBaseline: (device: DeviceConfig, author: string) =>
+        acceptBaselineNow(pipeline, device, author, wallMs()),
+      onStoreError: (op) => metrics.recordStoreError(op),
     }),
-    '/healthz': () => text(200, 'ok\n'),
-    '/readyz': () =>
-      poller.hasPolledAll(snmpDevices())
-        ? text(200, 'ready\n')
-        : text(503, 'waiting for the first poll of every device\n'),
-    '/api/devices': () =>
-      json(
-        200,
-        config.devices.map((d) => summarize(d, last.get(d.name))),
-      ),
-    '/api/events': (request) => {
-      const query = new URL(request.url ?? '/', 'http://netwatch').searchParams;
-      const type = query.get('type');
-      const since = query.get('since');
-      const device = query.get('device');
-      if (type !== null && !(EVENT_TYPES as readonly string[]).includes(type))
-        return json(400, { error: `unknown event type "${type}"` });
-      const sinceMs = since === null ? undefined : parseDuration(since);
-      if (since !== null && sinceMs === undefined)
-        return json(400, { error: 'since takes a duration such as 2h' });
-      const events = journal.query({
-        ...(device !== null ? { device } : {}),
-        ...(type !== null ? { type: type as EventType } : {}),
-        ...(sinceMs !== undefined ? { since: now() - sinceMs } : {}),
-        limit: 1000,
-      });
-      return json(200, events.map(eventToJson));
-    },
-  });
-  ticker.start(() => scheduler.tick(now()));
+  );
+  ticker.start(() => scheduler.tick(clock.monotonicMs()));
   logger.info('netwatch running', {
     devices: config.devices.length,
     listen: `${config.http.listen.host}:${http.port}`,
@@ -158,19 +187,36 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
   return {
     httpPort: http.port,
     reload(next) {
-      config = next;
-      metrics.setDevices(next.devices);
-      pipeline.retain(next.devices);
-      scheduler.setDevices(snmpDevices(), now());
-      for (const name of last.keys()) if (!next.devices.some((d) => d.name === name)) last.delete(name);
-      logger.info('configuration reloaded', { devices: next.devices.length });
+      const listenChanged =
+        next.http.listen.host !== config.http.listen.host || next.http.listen.port !== config.http.listen.port;
+      const storageChanged = storageDirOf(next) !== storageDirOf(config);
+      if (listenChanged)
+        logger.warn('http.listen changed: needs a restart; still listening on the old address', {
+          listen: `${config.http.listen.host}:${config.http.listen.port}`,
+        });
+      if (storageChanged)
+        logger.warn('storage.dir changed: needs a restart; still using the old store', { dir: storageDirOf(config) });
+      config = {
+        ...next,
+        http: listenChanged ? { ...next.http, listen: config.http.listen } : next.http,
+        storage: storageChanged ? { ...next.storage, dir: config.storage.dir } : next.storage,
+        source: storageChanged ? config.source : next.source,
+      };
+      metrics.setDevices(config.devices);
+      pipeline.reconcile(config.devices);
+      scheduler.setDevices(snmpDevices(), clock.monotonicMs());
+      for (const name of last.keys()) if (!config.devices.some((d) => d.name === name)) last.delete(name);
+      logger.info('configuration reloaded', { devices: config.devices.length });
     },
     async stop() {
       ticker.stop();
+      calendar.stop();
       scheduler.clearQueue();
       await scheduler.idle(); // polls in flight end by their own deadline
       await http.close();
-      await journal.close();
+      await pipeline.checkpointAll();
+      queue.close();
+      if (!deps.store) await db.close();
       mux.close();
       logger.info('netwatch stopped');
     },

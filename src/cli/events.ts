@@ -1,14 +1,18 @@
 import { parseDuration } from '../config/duration.js';
 import type { Environment } from '../config/env.js';
 import { storageDirOf } from '../config/storage.js';
+import { EVENT_TYPES } from '../events/event-type.js';
 import { eventToJson } from '../events/event.js';
-import { EVENT_TYPES, type EventType } from '../events/event-type.js';
-import { FileJournal } from '../journal/file-journal.js';
+import { SqliteStore } from '../store/sqlite-store.js';
 import { printable } from '../text.js';
 import { loadConfigOrReport } from './load-config.js';
 import type { Output } from './output.js';
 
-/** `netwatch events [--device D] [--type T] [--since 2h] [--json]`: the journal, oldest first. */
+/**
+ * `netwatch events [--device D] [--type T] [--since 2h] [--json]`: the stored events, oldest
+ * first. Reads the store beside a running daemon (SQLite WAL: readers never block the writer).
+ * Events of a type this version does not know are shown as they are, marked "(unknown type)".
+ */
 export interface EventsOptions {
   readonly file: string;
   readonly device: string | undefined;
@@ -17,14 +21,16 @@ export interface EventsOptions {
   readonly json: boolean;
 }
 
+const KNOWN = new Set<string>(EVENT_TYPES);
+
 export async function runEvents(
   options: EventsOptions,
   env: Environment,
   out: Output,
   now = Date.now(),
 ): Promise<number> {
-  if (options.type !== undefined && !(EVENT_TYPES as readonly string[]).includes(options.type)) {
-    out.error(`netwatch events: unknown type "${options.type}"; one of: ${EVENT_TYPES.join(', ')}`);
+  if (options.type !== undefined && !/^[a-z][a-z0-9_]{0,63}$/.test(options.type)) {
+    out.error(`netwatch events: "${printable(options.type, 80)}" is not an event type; known: ${EVENT_TYPES.join(', ')}`);
     return 2;
   }
   const sinceMs = options.since === undefined ? undefined : parseDuration(options.since);
@@ -34,12 +40,24 @@ export async function runEvents(
   }
   const loaded = await loadConfigOrReport(options.file, env, out);
   if (!loaded.ok) return loaded.code;
-  const journal = await FileJournal.open(storageDirOf(loaded.config), { readOnly: true });
-  const events = journal.query({
-    ...(options.device !== undefined ? { device: options.device } : {}),
-    ...(options.type !== undefined ? { type: options.type as EventType } : {}),
-    ...(sinceMs !== undefined ? { since: now - sinceMs } : {}),
-  });
+  const opened = await SqliteStore.open(storageDirOf(loaded.config));
+  if (!opened.ok) {
+    out.error(`netwatch events: ${opened.reason}`);
+    return 1;
+  }
+  let events: Awaited<ReturnType<typeof opened.store.queryEvents>>;
+  try {
+    events = await opened.store.queryEvents({
+      ...(options.device !== undefined ? { device: options.device } : {}),
+      ...(options.type !== undefined ? { type: options.type } : {}),
+      ...(sinceMs !== undefined ? { since: now - sinceMs } : {}),
+    });
+  } catch (error) {
+    out.error(`netwatch events: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await opened.store.close();
+  }
   if (options.json) {
     out.print(JSON.stringify(events.map(eventToJson), null, 2));
     return 0;
@@ -53,8 +71,9 @@ export async function runEvents(
       .toISOString()
       .replace('T', ' ')
       .replace(/\.\d+Z$/, 'Z');
+    const type = KNOWN.has(e.type) ? e.type : `${e.type} (unknown type)`;
     out.print(
-      `${time}  ${e.severity.padEnd(8)} ${e.device.padEnd(16)} ${e.type.padEnd(18)} ${printable(e.summary, 300)}`,
+      `${time}  ${printable(e.severity, 8).padEnd(8)} ${printable(e.device, 64).padEnd(16)} ${printable(type, 64).padEnd(18)} ${printable(e.summary, 300)}`,
     );
   }
   return 0;

@@ -3,7 +3,9 @@ import { loadConfigFile } from '../config/load.js';
 import { formatProblem } from '../config/problems.js';
 import { startDaemon } from '../daemon.js';
 import { createLogger } from '../log.js';
-import { createCronTicker } from '../schedule/ticker.js';
+import { realClock } from '../clock.js';
+import { createCronCalendar } from '../schedule/calendar.js';
+import { createClockTicker } from '../schedule/ticker.js';
 import { loadConfigOrReport } from './load-config.js';
 import type { Output } from './output.js';
 
@@ -18,7 +20,20 @@ export async function runDaemon(file: string, env: Environment, out: Output): Pr
   const logger = createLogger();
   let daemon: Awaited<ReturnType<typeof startDaemon>>;
   try {
-    daemon = await startDaemon(loaded.config, { logger, now: Date.now, ticker: createCronTicker() });
+    const clock = realClock();
+    daemon = await startDaemon(loaded.config, {
+      logger,
+      clock,
+      ticker: createClockTicker({
+        clock,
+        onError: (error) =>
+          logger.error('scheduler tick failed', { error: error instanceof Error ? error.message : String(error) }),
+      }),
+      calendar: createCronCalendar({
+        onError: (name, error) =>
+          logger.error('calendar job failed', { job: name, error: error instanceof Error ? error.message : String(error) }),
+      }),
+    });
   } catch (error) {
     out.error(`netwatch: cannot start: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

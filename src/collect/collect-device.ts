@@ -1,45 +1,132 @@
 import type { DeviceConfig, SnmpSecurity } from '../config/types.js';
-import type { SnmpConnector, SnmpFailure, Varbind } from '../snmp/types.js';
-import { CONFIG_CHANGE, HR_SWRUN, IF, REDUNDANCY, SYSTEM, VC_MEMBER, VC_PORT } from './oids.js';
+import type { SnmpConnector, SnmpFailure, SnmpSession, Varbind } from '../snmp/types.js';
+import { CONFIG_CHANGE, HR_SWRUN, IF, RE_UPTIME, REDUNDANCY, SYSTEM, VC_MEMBER, VC_PORT } from './oids.js';
 import { parseSnapshot } from './parse-snapshot.js';
-import type { PollResult } from './snapshot.js';
+import type { PollFailureReason, PollResult } from './snapshot.js';
 
 /**
  * Collect (I/O): one SNMP poll of one device, under one deadline. Two requests carry the whole
  * poll for a small device: a GET of the system scalars, then one lock-step GetBulk walk of every
- * column it needs (IF-MIB, VC members and ports, redundancy, config changes, hrSWRun if watched).
+ * column it needs (IF-MIB, VC members and ports, redundancy, RE uptimes, config changes, hrSWRun
+ * if watched). Static columns (names, aliases, speeds, member serials) are walked only when the
+ * cache in CollectMemo may be stale.
  */
 
-/** Per-device facts learned by earlier polls that make later polls cheaper. */
+/** Per-device facts learned by earlier polls that make later polls cheaper. Mutable, in RAM only. */
 export interface CollectMemo {
   /** False once the device showed it has no ifXTable HC counters: walk ifTable's 32-bit ones. */
   hcCounters?: boolean;
+  /** Static columns read by an earlier poll, reused until something says they may have changed. */
+  statics?: StaticCache;
 }
 
+export interface StaticCache {
+  /** Column OID → its rows as last walked. */
+  readonly columns: ReadonlyMap<string, readonly Varbind[]>;
+  /** Polls since the columns were read. */
+  pollsSince: number;
+  /** The scalars at the previous poll: a restart or an ifTable change invalidates the cache. */
+  upTimeCs: number | undefined;
+  engineBoots: number | undefined;
+  ifNumber: number | undefined;
+  ifTableLastChange: number | undefined;
+}
+
+/**
+ * Columns that do not change while a device runs: names, aliases, speeds, member serials and
+ * models. Re-read after a reboot or agent restart, an ifTable change (ifNumber or
+ * ifTableLastChange moved), a row the cache does not know, or every STATIC_REFRESH_POLLS polls.
+ */
+const STATIC_IF = [IF.ifDescr, IF.ifName, IF.ifHighSpeed, IF.ifAlias];
+const STATIC_VC = [VC_MEMBER.serial, VC_MEMBER.mac, VC_MEMBER.version, VC_MEMBER.priority, VC_MEMBER.model];
+const STATIC_COLUMNS = [...STATIC_IF, ...STATIC_VC];
+export const STATIC_REFRESH_POLLS = 20;
+
+/** Per table: the dynamic columns whose row indexes the static rows must cover. */
+const TABLES = [
+  { statics: STATIC_IF, dynamic: [IF.ifAdminStatus, IF.ifOperStatus] },
+  { statics: STATIC_VC, dynamic: [VC_MEMBER.role, VC_MEMBER.uptime] },
+];
+
 const IF_COLUMNS = [
-  IF.ifDescr,
   IF.ifAdminStatus,
   IF.ifOperStatus,
-  IF.ifName,
   IF.ifHCInOctets,
   IF.ifHCOutOctets,
-  IF.ifHighSpeed,
-  IF.ifAlias,
   IF.ifCounterDiscontinuityTime,
 ];
 const IF_32 = [IF.ifInOctets, IF.ifOutOctets];
 const JUNIPER_COLUMNS = [
-  ...Object.values(VC_MEMBER),
+  VC_MEMBER.role,
+  VC_MEMBER.uptime,
   ...Object.values(VC_PORT),
   ...Object.values(REDUNDANCY),
   ...Object.values(CONFIG_CHANGE),
+  RE_UPTIME,
 ];
 
-/** One deadline for the whole poll: long enough for a slow healthy agent, never past the interval. */
+/** Share of the poll interval one poll may take: a slow big chassis gets most of it, not 10 s. */
+const DEADLINE_SHARE = 0.8;
+
+/**
+ * One deadline for the whole poll, bound to the interval: a large share of it (so an 854-port
+ * chassis on a slow agent has time to finish), at least one request's full timeout × tries,
+ * never past the interval (the next poll would stack on it).
+ */
 export function pollDeadlineMs(device: DeviceConfig): number {
   const snmp = device.snmp;
   if (!snmp) return device.intervalMs;
-  return Math.min(device.intervalMs, Math.max(10_000, snmp.timeoutMs * (snmp.retries + 1)));
+  return Math.min(
+    device.intervalMs,
+    Math.max(Math.round(device.intervalMs * DEADLINE_SHARE), snmp.timeoutMs * (snmp.retries + 1)),
+  );
+}
+
+const scalarNum = (scalars: readonly Varbind[], oid: string): number | undefined => {
+  const v = scalars.find((vb) => vb.oid === oid)?.value;
+  return v && (v.type === 'int' || v.type === 'gauge32' || v.type === 'counter32' || v.type === 'timeticks')
+    ? v.value
+    : undefined;
+};
+
+/** Does the cache still hold, judged from this poll's scalars? Updates the remembered scalars. */
+function staticsStillValid(cache: StaticCache | undefined, scalars: readonly Varbind[]): boolean {
+  if (!cache) return false;
+  const upTimeCs = scalarNum(scalars, SYSTEM.sysUpTime);
+  const engineBoots = scalarNum(scalars, SYSTEM.snmpEngineBoots);
+  const ifNumber = scalarNum(scalars, SYSTEM.ifNumber);
+  const ifTableLastChange = scalarNum(scalars, SYSTEM.ifTableLastChange);
+  const valid =
+    cache.pollsSince < STATIC_REFRESH_POLLS &&
+    !(upTimeCs !== undefined && cache.upTimeCs !== undefined && upTimeCs < cache.upTimeCs) &&
+    engineBoots === cache.engineBoots &&
+    ifNumber === cache.ifNumber &&
+    ifTableLastChange === cache.ifTableLastChange;
+  Object.assign(cache, { upTimeCs, engineBoots, ifNumber, ifTableLastChange });
+  return valid;
+}
+
+const indexesOf = (rows: readonly Varbind[] | undefined, column: string) =>
+  new Set((rows ?? []).map((vb) => vb.oid.slice(column.length + 1)));
+
+/**
+ * Adds the cached static rows of the indexes the dynamic columns show, or returns false when a
+ * dynamic row has no static row cached (a new interface or member): the caller re-reads them.
+ */
+function mergeStatics(table: Map<string, readonly Varbind[]>, cache: StaticCache): boolean {
+  for (const { statics, dynamic } of TABLES) {
+    const live = new Set<string>();
+    for (const col of dynamic) for (const i of indexesOf(table.get(col), col)) live.add(i);
+    const known = new Set<string>();
+    for (const col of statics) for (const i of indexesOf(cache.columns.get(col), col)) known.add(i);
+    for (const i of live) if (!known.has(i)) return false;
+    for (const col of statics)
+      table.set(
+        col,
+        (cache.columns.get(col) ?? []).filter((vb) => live.has(vb.oid.slice(col.length + 1))),
+      );
+  }
+  return true;
 }
 
 export interface CollectInput {
@@ -51,6 +138,18 @@ export interface CollectInput {
   readonly memo: CollectMemo;
 }
 
+/** A walk that fails this close to the deadline was cut off by it. */
+const DEADLINE_MARGIN_MS = 100;
+
+async function readStatics(session: SnmpSession) {
+  const walked = await session.walkColumns(STATIC_COLUMNS);
+  if (!walked.ok) return walked;
+  return {
+    ok: true as const,
+    value: new Map<string, readonly Varbind[]>(STATIC_COLUMNS.map((oid, i) => [oid, walked.value[i] ?? []])),
+  };
+}
+
 export async function collectDevice({
   device,
   address,
@@ -60,7 +159,11 @@ export async function collectDevice({
 }: CollectInput): Promise<PollResult> {
   const start = now();
   const snmp = device.snmp;
-  const failed = (failure: Pick<SnmpFailure, 'reason' | 'retryable' | 'message'>): PollResult => ({
+  const failed = (failure: {
+    readonly reason: PollFailureReason;
+    readonly retryable: boolean;
+    readonly message: string;
+  }): PollResult => ({
     ok: false,
     device: device.name,
     time: now(),
@@ -80,6 +183,7 @@ export async function collectDevice({
     maxRepetitions: snmp.maxRepetitions,
     deadline: start + pollDeadlineMs(device),
   });
+  // Failures before the walk keep their reason: no answer to the GET is `timeout`, not `deadline`.
   try {
     const scalars = await session.get(Object.values(SYSTEM));
     if (!scalars.ok) {
@@ -99,14 +203,27 @@ export async function collectDevice({
       return failed(scalars);
     }
 
+    const deadline = start + pollDeadlineMs(device);
+    // The device answered the GET: a walk cut off by the deadline is a slow device, not a dead one.
+    const walkFailed = (failure: SnmpFailure): PollResult =>
+      failure.reason === 'timeout' && now() >= deadline - DEADLINE_MARGIN_MS
+        ? failed({
+            reason: 'deadline',
+            retryable: true,
+            message: `the device answers, but its walk did not finish within the ${pollDeadlineMs(device)} ms poll deadline (${session.requests} requests)`,
+          })
+        : failed(failure);
+
+    const reuse = staticsStillValid(memo.statics, scalars.value);
     const columns: string[] = [
       ...IF_COLUMNS,
       ...(memo.hcCounters === false ? IF_32 : []),
       ...JUNIPER_COLUMNS,
+      ...(reuse ? [] : STATIC_COLUMNS),
     ];
     if (device.watchProcesses.length > 0) columns.push(...Object.values(HR_SWRUN));
     const walked = await session.walkColumns(columns);
-    if (!walked.ok) return failed(walked);
+    if (!walked.ok) return walkFailed(walked);
     const table = new Map<string, readonly Varbind[]>(columns.map((oid, i) => [oid, walked.value[i] ?? []]));
 
     if (memo.hcCounters === undefined) {
@@ -114,12 +231,30 @@ export async function collectDevice({
       memo.hcCounters = hasHc;
       if (!hasHc) {
         const legacy = await session.walkColumns(IF_32);
-        if (!legacy.ok) return failed(legacy);
+        if (!legacy.ok) return walkFailed(legacy);
         IF_32.forEach((oid, i) => {
           table.set(oid, legacy.value[i] ?? []);
         });
       }
     }
+
+    if (reuse && memo.statics && !mergeStatics(table, memo.statics)) {
+      // A row the cache does not know (a new interface or member): read the statics now.
+      const fresh = await readStatics(session);
+      if (!fresh.ok) return walkFailed(fresh);
+      for (const [oid, rows] of fresh.value) table.set(oid, rows);
+      memo.statics = { ...memo.statics, columns: fresh.value, pollsSince: 0 };
+    } else if (!reuse) {
+      memo.statics = {
+        columns: new Map(STATIC_COLUMNS.map((oid) => [oid, table.get(oid) ?? []])),
+        pollsSince: 0,
+        upTimeCs: scalarNum(scalars.value, SYSTEM.sysUpTime),
+        engineBoots: scalarNum(scalars.value, SYSTEM.snmpEngineBoots),
+        ifNumber: scalarNum(scalars.value, SYSTEM.ifNumber),
+        ifTableLastChange: scalarNum(scalars.value, SYSTEM.ifTableLastChange),
+      };
+    }
+    if (memo.statics) memo.statics.pollsSince += 1;
 
     const time = now();
     const snapshot = parseSnapshot({

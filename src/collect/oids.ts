@@ -11,7 +11,18 @@ export const SYSTEM = {
   jnxRedAlarmCount: '1.3.6.1.4.1.2636.3.4.2.3.2.0',
   jnxYellowAlarmState: '1.3.6.1.4.1.2636.3.4.2.2.1.0',
   jnxYellowAlarmCount: '1.3.6.1.4.1.2636.3.4.2.2.2.0',
+  /** HOST-RESOURCES hrSystemUptime: the host's clock, independent of the SNMP agent's. */
+  hrSystemUptime: '1.3.6.1.2.1.25.1.1.0',
+  /** ifNumber and ifTableLastChange: when either moves, the static interface columns are re-read. */
+  ifNumber: '1.3.6.1.2.1.2.1.0',
+  ifTableLastChange: '1.3.6.1.2.1.31.1.5.0',
 } as const;
+
+/**
+ * JUNIPER-MIB jnxOperatingUpTime (TimeInterval, centiseconds) of the Routing Engine rows only
+ * (contents index 9): walking this subtree reads one or two rows, not the whole operating table.
+ */
+export const RE_UPTIME = '1.3.6.1.4.1.2636.3.1.13.1.13.9';
 
 /** IF-MIB ifTable / ifXTable columns. */
 export const IF = {

@@ -1,6 +1,6 @@
 import type { SnmpValue, Varbind } from '../snmp/types.js';
 import { absent } from '../snmp/types.js';
-import { CONFIG_CHANGE, HR_SWRUN, IF, REDUNDANCY, SYSTEM, VC_MEMBER, VC_PORT } from './oids.js';
+import { CONFIG_CHANGE, HR_SWRUN, IF, RE_UPTIME, REDUNDANCY, SYSTEM, VC_MEMBER, VC_PORT } from './oids.js';
 import type {
   Alarms,
   ConfigChange,
@@ -8,6 +8,7 @@ import type {
   ProcessSample,
   RedundancyRow,
   RedundancyState,
+  RoutingEngineUptime,
   Snapshot,
   Supported,
   SwitchoverReason,
@@ -92,6 +93,9 @@ function tableOf<T>(
   return { supported: true, value: rows };
 }
 
+/** jnxOperatingUpTime is an Integer32 TimeInterval: 2^31-1 means "more than we can say". */
+const SATURATED = 2 ** 31 - 1;
+
 const ROLES: Record<number, VcRole> = { 1: 'master', 2: 'backup', 3: 'linecard' };
 const RED_STATES: Record<number, RedundancyState> = { 1: 'unknown', 2: 'master', 3: 'backup', 4: 'disabled' };
 const REASONS: Record<number, SwitchoverReason> = {
@@ -134,6 +138,7 @@ function parseSystem(scalars: readonly Varbind[]): SystemInfo | undefined {
     upTimeCs: upTime.value,
     engineBoots: num(get(SYSTEM.snmpEngineBoots)),
     engineTimeS: num(get(SYSTEM.snmpEngineTime)),
+    hostUpTimeCs: num(get(SYSTEM.hrSystemUptime)),
   };
 }
 
@@ -233,6 +238,12 @@ export function parseSnapshot(raw: RawPoll): Snapshot | undefined {
     user: text(cell('user')) ?? '',
   }));
 
+  const routingEngines = tableOf<RoutingEngineUptime>(columns, { upTime: RE_UPTIME }, (index, cell) => {
+    const up = num(cell('upTime'));
+    // Some agents pin the value at 2^31-1 (qfx5100 recording): a clock that cannot move is none.
+    return { index: `9.${index}`, upTimeCs: up === undefined || up >= SATURATED ? undefined : up };
+  });
+
   const sorted = <T>(s: Supported<readonly T[]>, by: (a: T, b: T) => number): Supported<readonly T[]> =>
     s.supported ? { supported: true, value: [...s.value].sort(by) } : s;
 
@@ -249,5 +260,6 @@ export function parseSnapshot(raw: RawPoll): Snapshot | undefined {
     redundancy: sorted(redundancy, (a, b) => a.index.localeCompare(b.index)),
     alarms: parseAlarms(raw.scalars),
     configChanges: sorted(configChanges, (a, b) => a.index - b.index),
+    routingEngines: sorted(routingEngines, (a, b) => a.index.localeCompare(b.index)),
   };
 }

@@ -1,7 +1,8 @@
-import type { InterfaceSample, Snapshot } from './snapshot.js';
+import { type Observed, type ObservedInterface, observedOf } from './observed.js';
+import type { Snapshot } from './snapshot.js';
 
 /**
- * Counter deltas and rates between two snapshots of the same device. Pure. No rate is given
+ * Counter deltas and rates between two observations of the same device (observed.ts). Pure. No rate is given
  * across a reboot, a counter discontinuity, a 64-bit counter going backwards, or a gap longer than
  * `maxGapMs` — "no number" is better than a false spike.
  */
@@ -26,7 +27,7 @@ export type RateResult =
   | { readonly ok: true; readonly interfaces: readonly InterfaceRate[]; readonly totalBps: number }
   | { readonly ok: false; readonly reason: 'reboot' | 'gap' | 'no-counters' | 'too-soon' };
 
-function comparable(a: InterfaceSample, b: InterfaceSample): boolean {
+function comparable(a: ObservedInterface, b: ObservedInterface): boolean {
   return (
     a.counterBits !== undefined &&
     a.counterBits === b.counterBits &&
@@ -34,15 +35,27 @@ function comparable(a: InterfaceSample, b: InterfaceSample): boolean {
   );
 }
 
-export function computeRates(prev: Snapshot, curr: Snapshot, maxGapMs: number): RateResult {
+/**
+ * Rates of the interfaces whose counters both observations hold. An interface absent from either
+ * walk (or without counters in it) has no rate: it is unknown, never zero. Callers that sum rates
+ * must compare like with like (detectors/traffic.ts).
+ */
+export function computeRates(
+  prevIn: Observed | Snapshot,
+  currIn: Observed | Snapshot,
+  maxGapMs: number,
+): RateResult {
+  // Snapshots are accepted for callers outside detection (netwatch poll, bench).
+  const prev = 'clocks' in prevIn ? prevIn : observedOf(prevIn);
+  const curr = 'clocks' in currIn ? currIn : observedOf(currIn);
   const seconds = (curr.time - prev.time) / 1000;
   if (seconds <= 0) return { ok: false, reason: 'too-soon' };
   if (curr.time - prev.time > maxGapMs) return { ok: false, reason: 'gap' };
   const bootsChanged =
-    prev.system.engineBoots !== undefined &&
-    curr.system.engineBoots !== undefined &&
-    curr.system.engineBoots !== prev.system.engineBoots;
-  if (bootsChanged || curr.system.upTimeCs < prev.system.upTimeCs) {
+    prev.clocks.engineBoots !== undefined &&
+    curr.clocks.engineBoots !== undefined &&
+    curr.clocks.engineBoots !== prev.clocks.engineBoots;
+  if (bootsChanged || curr.clocks.upTimeCs < prev.clocks.upTimeCs) {
     // sysUpTime going backwards is a restart of the agent, or the 497-day wrap; either way the
     // counters may have restarted with it. One missed rate is the safe answer.
     return { ok: false, reason: 'reboot' };

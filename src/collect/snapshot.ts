@@ -82,6 +82,19 @@ export interface SystemInfo {
   readonly upTimeCs: number;
   readonly engineBoots: number | undefined;
   readonly engineTimeS: number | undefined;
+  /**
+   * hrSystemUptime (centiseconds): the host's clock, which keeps counting through an SNMP agent
+   * restart. Optional only so older hand-made snapshots still type-check; parse always sets it.
+   */
+  readonly hostUpTimeCs?: number | undefined;
+}
+
+/** A Routing Engine row of jnxOperatingTable: its own uptime, independent of the SNMP agent. */
+export interface RoutingEngineUptime {
+  /** jnxOperatingTable index `9.L1.L2.L3` (contents 9 = Routing Engines). */
+  readonly index: string;
+  /** jnxOperatingUpTime, centiseconds; undefined when the agent reports it saturated (2^31-1). */
+  readonly upTimeCs: number | undefined;
 }
 
 export interface Snapshot {
@@ -98,9 +111,23 @@ export interface Snapshot {
   readonly redundancy: Supported<readonly RedundancyRow[]>;
   readonly alarms: Supported<Alarms>;
   readonly configChanges: Supported<readonly ConfigChange[]>;
+  /** Routing Engine uptimes (Junos); optional for hand-made snapshots, always set by parse. */
+  readonly routingEngines?: Supported<readonly RoutingEngineUptime[]>;
 }
 
-export type PollFailureReason = 'timeout' | 'auth' | 'malformed' | 'refused' | 'error' | 'resolve';
+/**
+ * `deadline`: the device answered the GET of its system scalars but its walk did not finish within
+ * the poll deadline. It is alive (never counts towards device_unreachable) yet its data is not
+ * being read: enough of them in a row is poll_degraded.
+ */
+export type PollFailureReason =
+  | 'timeout'
+  | 'deadline'
+  | 'auth'
+  | 'malformed'
+  | 'refused'
+  | 'error'
+  | 'resolve';
 
 export type PollResult =
   | { readonly ok: true; readonly snapshot: Snapshot }

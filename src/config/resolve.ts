@@ -112,7 +112,7 @@ export function resolveConfig(raw: RawConfig, source: string): Resolved {
   const config: Config = {
     source,
     http: { listen: raw.http.listen, ...(raw.http.token ? { token: raw.http.token } : {}) },
-    storage: raw.storage,
+    storage: { dir: raw.storage.dir, retentionMs: raw.storage.retention },
     devices,
     ...(raw.traps ? { traps: raw.traps } : {}),
     ...(raw.syslog ? { syslog: raw.syslog } : {}),
@@ -122,6 +122,7 @@ export function resolveConfig(raw: RawConfig, source: string): Resolved {
         recoverRatio: drop.recover_ratio,
         minBps: drop.min_bps,
         forPolls: drop.for,
+        rebaselineAfterMs: drop.rebaseline_after,
       },
       unreachableAfter: raw.detect.unreachable_after,
     },

@@ -173,8 +173,11 @@ export const configSchema = z.strictObject({
     })
     .default({ listen: { host: '127.0.0.1', port: 9877 } }),
   storage: z
-    .strictObject({ dir: z.string({ error: 'expected a directory path' }).min(1) })
-    .default({ dir: './data' }),
+    .strictObject({
+      dir: z.string({ error: 'expected a directory path' }).min(1).default('./data'),
+      retention: duration.default(400 * 86_400_000),
+    })
+    .default({ dir: './data', retention: 400 * 86_400_000 }),
   defaults: z
     .strictObject({
       interval: duration.optional(),
@@ -205,12 +208,26 @@ export const configSchema = z.strictObject({
           recover_ratio: ratio.default(0.8),
           min_bps: z.number({ error: 'expected bits per second' }).min(0).default(1_000_000),
           for: z.number({ error: 'expected a number of polls' }).int().min(1).default(2),
+          /** A drop lasting longer than this is the new normal: it ends and the baseline is learnt again. */
+          rebaseline_after: duration.default(60 * 60_000),
         })
-        .default({ drop_ratio: 0.5, recover_ratio: 0.8, min_bps: 1_000_000, for: 2 }),
+        .default({
+          drop_ratio: 0.5,
+          recover_ratio: 0.8,
+          min_bps: 1_000_000,
+          for: 2,
+          rebaseline_after: 60 * 60_000,
+        }),
       unreachable_after: z.number({ error: 'expected a number of polls' }).int().min(1).default(3),
     })
     .default({
-      traffic_drop: { drop_ratio: 0.5, recover_ratio: 0.8, min_bps: 1_000_000, for: 2 },
+      traffic_drop: {
+        drop_ratio: 0.5,
+        recover_ratio: 0.8,
+        min_bps: 1_000_000,
+        for: 2,
+        rebaseline_after: 60 * 60_000,
+      },
       unreachable_after: 3,
     }),
   incidents: z

@@ -53,13 +53,16 @@ export interface TrafficDropSettings {
   readonly recoverRatio: number;
   readonly minBps: number;
   readonly forPolls: number;
+  /** A drop that lasts longer ends as traffic_recovered (reason 'rebaselined') and the baseline is relearnt. */
+  readonly rebaselineAfterMs: number;
 }
 
 export interface Config {
   /** The file this came from, as given on the command line; relative paths resolve against its folder. */
   readonly source: string;
   readonly http: { readonly listen: Endpoint; readonly token?: Secret };
-  readonly storage: { readonly dir: string };
+  /** storage.dir (relative to the config file's folder) and how long events are kept. */
+  readonly storage: { readonly dir: string; readonly retentionMs: number };
   readonly devices: readonly DeviceConfig[];
   readonly traps?: { readonly listen: Endpoint; readonly communities: readonly Secret[] };
   readonly syslog?: { readonly listen: Endpoint };

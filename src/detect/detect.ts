@@ -1,3 +1,4 @@
+import { observedOf } from '../collect/observed.js';
 import type { PollResult } from '../collect/snapshot.js';
 import type { DeviceConfig } from '../config/types.js';
 import type { EventDraft } from '../events/event.js';
@@ -23,15 +24,17 @@ export function detect(
   now: number,
   settings: DetectSettings,
 ): DetectOutcome {
-  const before = prev.last;
+  const before = prev.previous;
+  const current = result.ok ? observedOf(result.snapshot, device.watchProcesses) : undefined;
   const ctx: DetectContext = {
     device,
     prev,
     before,
+    current,
     result,
     now,
     settings,
-    derived: derive(before, result, settings),
+    derived: derive(before, current, settings),
   };
   let memory: DeviceMemory = prev;
   const events: EventDraft[] = [];
@@ -52,7 +55,7 @@ export function detect(
       ...memory,
       savedAt: result.ok ? result.snapshot.time : result.time,
       fromDisk: prev.fromDisk && !result.ok,
-      last: result.ok ? result.snapshot : prev.last,
+      previous: current ?? prev.previous,
     },
     events: marked,
   };

@@ -1,8 +1,10 @@
+import type { Observed } from '../collect/observed.js';
 import type { RateResult } from '../collect/rates.js';
-import type { PollResult, Snapshot } from '../collect/snapshot.js';
+import type { PollResult } from '../collect/snapshot.js';
 import type { DeviceConfig, TrafficDropSettings } from '../config/types.js';
 import { type EventDetails, type EventDraft, SEVERITY } from '../events/event.js';
 import type { EventType } from '../events/event-type.js';
+import { transitionFact } from '../events/fact-key.js';
 import type { DeviceMemory } from './memory.js';
 
 /** Thresholds detectors read (from devices.yaml `detect`, with fixed defaults for the rest). */
@@ -37,6 +39,11 @@ export interface Derived {
   /** The device itself rebooted: the agent restarted and no independent clock says otherwise. */
   readonly deviceRebooted: boolean;
   readonly rebootWhy: string;
+  /**
+   * When deviceRebooted: the uptime (s) of the clock that restarted with the device (host or
+   * Routing Engine, else sysUpTime), for the boot-epoch fact.
+   */
+  readonly bootUptimeS: number | undefined;
   /** Rates against the previous snapshot; undefined when there is none. */
   readonly rates: RateResult | undefined;
 }
@@ -44,8 +51,10 @@ export interface Derived {
 export interface DetectContext {
   readonly device: DeviceConfig;
   readonly prev: DeviceMemory;
-  /** The previous successful snapshot, if any. */
-  readonly before: Snapshot | undefined;
+  /** The previous successful poll, compacted (observed.ts), if any. */
+  readonly before: Observed | undefined;
+  /** This poll, compacted the same way: what detectors compare `before` against. */
+  readonly current: Observed | undefined;
   readonly result: PollResult;
   readonly now: number;
   readonly settings: DetectSettings;
@@ -67,10 +76,16 @@ export function draft(
   type: EventType,
   summary: string,
   details: EventDetails,
-  overrides: { readonly time?: number; readonly severity?: EventDraft['severity'] } = {},
+  overrides: {
+    readonly time?: number;
+    readonly severity?: EventDraft['severity'];
+    /** The fact's name when it is not "this thing changed at this time" (see events/fact-key.ts). */
+    readonly fact?: string;
+  } = {},
 ): EventDraft {
+  const time = overrides.time ?? (ctx.result.ok ? ctx.result.snapshot.time : ctx.result.time);
   return {
-    time: overrides.time ?? (ctx.result.ok ? ctx.result.snapshot.time : ctx.result.time),
+    time,
     device: ctx.device.name,
     site: ctx.device.site,
     type,
@@ -78,6 +93,7 @@ export function draft(
     source: 'poll',
     summary,
     details,
+    fact: overrides.fact ?? transitionFact(details, time),
   };
 }
 

@@ -1,4 +1,7 @@
+import { type Observed, observedOf } from '../collect/observed.js';
 import type { Snapshot } from '../collect/snapshot.js';
+
+export { type Observed, observedOf };
 
 /**
  * What netwatch remembers about one device between polls, and across restarts (state-store.ts).
@@ -18,6 +21,13 @@ export interface TrafficMemory {
   /** The baseline when the drop was declared; recovery is measured against it. */
   readonly baselineAtDrop: number | undefined;
   readonly lastBps: number | undefined;
+  /**
+   * The traffic ports (sorted names) the baseline was measured over. A sample that misses any of
+   * them is partial (an interface absent from a walk is unknown, not zero) and is not judged.
+   */
+  readonly ports: readonly string[];
+  /** Partial samples in a row; after PARTIAL_RELEARN the port set is taken as changed for real. */
+  readonly partial: number;
 }
 
 export interface DeviceMemory {
@@ -26,11 +36,16 @@ export interface DeviceMemory {
   readonly savedAt: number;
   /** True for memory read back from disk, until the first poll after the restart is judged. */
   readonly fromDisk: boolean;
-  /** The last successful snapshot: what "previous" means for the next poll. */
-  readonly last: Snapshot | undefined;
+  /** The last successful poll, compacted: what "previous" means for the next poll. */
+  readonly previous: Observed | undefined;
   readonly reach: { readonly failures: number; readonly unreachable: boolean };
+  /** Polls in a row that missed their deadline while the device answered; poll_degraded sent. */
+  readonly degraded: { readonly deadlines: number; readonly active: boolean };
   readonly vc: {
-    /** Every member ever seen present: a member that vanishes is missed, not "all OK". */
+    /**
+     * Every member ever seen present, by member id: a member that vanishes is missed, not "all
+     * OK". Members are also known by serial: the same serial under a new id is a renumbering.
+     */
     readonly expected: Readonly<Record<string, { readonly serial: string; readonly model: string }>>;
     /** Expected members missing from the latest polls: member id → consecutive polls missing. */
     readonly missing: Readonly<Record<string, number>>;
@@ -53,8 +68,6 @@ export interface DeviceMemory {
   readonly frozen: { readonly polls: Readonly<Record<string, number>>; readonly active: readonly string[] };
   readonly imbalance: Readonly<Record<string, { readonly streak: number; readonly active: boolean }>>;
   readonly configIndex: number | undefined;
-  /** Journal sequence of this device's last event that this memory already reflects. */
-  readonly journalSeq: number;
 }
 
 export function emptyMemory(device: string, now: number): DeviceMemory {
@@ -62,14 +75,122 @@ export function emptyMemory(device: string, now: number): DeviceMemory {
     device,
     savedAt: now,
     fromDisk: false,
-    last: undefined,
+    previous: undefined,
     reach: { failures: 0, unreachable: false },
+    degraded: { deadlines: 0, active: false },
     vc: { expected: {}, missing: {}, absent: [], master: undefined, splitBrain: false },
     processes: { pids: {}, missing: {}, crashed: {}, stuckPolls: {}, stuck: [] },
     traffic: {},
     frozen: { polls: {}, active: [] },
     imbalance: {},
     configIndex: undefined,
-    journalSeq: 0,
+  };
+}
+
+/**
+ * JSON with sorted object keys and bigint as text: the same data always gives the same string.
+ * `skip(path)` leaves a key out (path = the keys from the root, array positions included).
+ */
+function canonical(value: unknown, skip: (path: readonly string[]) => boolean, path: string[] = []): string {
+  if (typeof value === 'bigint') return JSON.stringify(`${value}n`);
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value))
+    return `[${value.map((v, i) => canonical(v, skip, [...path, String(i)])).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([k, v]) => v !== undefined && !skip([...path, k]))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v, skip, [...path, k])}`).join(',')}}`;
+}
+
+/** Fields that move on every poll of a healthy device (clocks, counters, traffic samples). */
+const VOLATILE_ROOT = new Set(['savedAt', 'fromDisk']);
+const VOLATILE_PREVIOUS = new Set(['time', 'clocks', 'inOctets', 'outOctets', 'uptimeS']);
+const VOLATILE_TRAFFIC = new Set(['samples', 'lastBps']);
+
+function isVolatile(path: readonly string[]): boolean {
+  const [root] = path;
+  const key = path[path.length - 1] ?? '';
+  if (path.length === 1) return VOLATILE_ROOT.has(key);
+  if (root === 'previous') return VOLATILE_PREVIOUS.has(key);
+  // traffic.<scope>.<field>
+  if (root === 'traffic') return path.length === 3 && VOLATILE_TRAFFIC.has(key);
+  return false;
+}
+
+/**
+ * A deterministic serialization of everything in the memory that is not expected to change
+ * while a device is steady: the caller writes the memory to disk when this changes (plus a
+ * periodic checkpoint for the volatile rest). Contract: on a steady device with flowing traffic
+ * it stays identical from the second poll on; any state a detector would act on changes it.
+ */
+export function stableKey(memory: DeviceMemory): string {
+  return canonical(memory, isVolatile);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Converts a memory file written by the previous version (`last: Snapshot`, `journalSeq`, no
+ * `previous`/`degraded`, traffic without `ports`) into this shape; bigints already revived
+ * (state-store.ts parseMemory). Missing sections get their defaults. Undefined when `raw` is not
+ * a device memory at all.
+ */
+export function memoryFromLegacy(raw: unknown): DeviceMemory | undefined {
+  if (!isRecord(raw) || typeof raw.device !== 'string') return undefined;
+  const savedAt = typeof raw.savedAt === 'number' ? raw.savedAt : 0;
+  const base = emptyMemory(raw.device, savedAt);
+  const section = <K extends keyof DeviceMemory>(key: K): DeviceMemory[K] =>
+    (isRecord(raw[key])
+      ? { ...(base[key] as object), ...(raw[key] as object) }
+      : base[key]) as DeviceMemory[K];
+  const last = raw.last as Snapshot | undefined;
+  let previous: Observed | undefined = isRecord(raw.previous)
+    ? (raw.previous as unknown as Observed)
+    : undefined;
+  if (!previous && isRecord(last) && isRecord(last.system)) {
+    // Older snapshots lack newer optional tables: fill them before compacting.
+    const none = { supported: false } as const;
+    previous = observedOf({
+      ...last,
+      interfaces: last.interfaces ?? none,
+      processes: last.processes ?? none,
+      vcMembers: last.vcMembers ?? none,
+      vcPorts: last.vcPorts ?? none,
+      redundancy: last.redundancy ?? none,
+      alarms: last.alarms ?? none,
+      configChanges: last.configChanges ?? none,
+    });
+  }
+  const traffic: Record<string, TrafficMemory> = {};
+  if (isRecord(raw.traffic))
+    for (const [scope, t] of Object.entries(raw.traffic))
+      if (isRecord(t))
+        traffic[scope] = {
+          samples: [],
+          dropped: false,
+          streak: 0,
+          onset: undefined,
+          recovering: undefined,
+          baselineAtDrop: undefined,
+          lastBps: undefined,
+          ports: [],
+          partial: 0,
+          ...(t as Partial<TrafficMemory>),
+        };
+  return {
+    device: raw.device,
+    savedAt,
+    fromDisk: raw.fromDisk === true,
+    previous,
+    reach: section('reach'),
+    degraded: section('degraded'),
+    vc: section('vc'),
+    processes: section('processes'),
+    traffic,
+    frozen: section('frozen'),
+    imbalance: isRecord(raw.imbalance) ? (raw.imbalance as DeviceMemory['imbalance']) : {},
+    configIndex: typeof raw.configIndex === 'number' ? raw.configIndex : undefined,
   };
 }

@@ -1,6 +1,7 @@
 import type { Detector } from './detector.js';
 import { detectAlarms } from './detectors/alarms.js';
 import { detectConfigChange } from './detectors/config-change.js';
+import { detectDegraded } from './detectors/degraded.js';
 import { detectFrozenCounters } from './detectors/frozen-counters.js';
 import { detectImbalance } from './detectors/imbalance.js';
 import { detectInterfaces } from './detectors/interfaces.js';
@@ -17,6 +18,7 @@ import { detectVirtualChassis } from './detectors/vc.js';
  */
 export const DETECTORS = {
   reachability: detectReachability,
+  degraded: detectDegraded,
   reboot: detectReboot,
   virtualChassis: detectVirtualChassis,
   processes: detectProcesses,

@@ -22,6 +22,10 @@ export const EVENT_TYPES = [
   'config_change',
   'alarm_raised',
   'alarm_cleared',
+  'baseline_accepted',
+  'member_renumbered',
+  'poll_degraded',
+  'netconf_host_key_changed',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { Endpoint } from '../config/types.js';
 import { toJsonText } from '../format.js';
 
-/** The HTTP seam (inbound): a tiny router over node:http. JSON and text only; no framework. */
+/**
+ * The HTTP seam (inbound): a tiny router over node:http. JSON and text only; no framework.
+ * Routes are exact paths: `/path` answers GET and HEAD, `POST /path` answers POST.
+ */
 
 export interface HttpResponse {
   readonly status: number;
@@ -35,7 +38,9 @@ export async function startHttpServer(
 ): Promise<HttpServer> {
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const handler = Object.hasOwn(routes, path) ? routes[path] : undefined;
+    const method = request.method ?? 'GET';
+    const key = method === 'GET' || method === 'HEAD' ? path : `${method} ${path}`;
+    const handler = Object.hasOwn(routes, key) ? routes[key] : undefined;
     const send = (r: HttpResponse) => {
       response.writeHead(r.status, {
         'content-type': r.type,
@@ -44,8 +49,10 @@ export async function startHttpServer(
       });
       response.end(request.method === 'HEAD' ? undefined : r.body);
     };
-    if (!handler) return send(text(404, 'not found\n'));
-    if (request.method !== 'GET' && request.method !== 'HEAD') return send(text(405, 'method not allowed\n'));
+    if (!handler) {
+      const other = Object.keys(routes).some((k) => k === path || k.endsWith(` ${path}`));
+      return send(other ? text(405, 'method not allowed\n') : text(404, 'not found\n'));
+    }
     Promise.resolve()
       .then(() => handler(request))
       .then(send, (error: unknown) =>

@@ -2,7 +2,7 @@ import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import type { InterfaceSample, PollResult, Snapshot, VcRole } from '../collect/snapshot.js';
 import type { DeviceConfig } from '../config/types.js';
 import type { DeviceMemory, TrafficMemory } from '../detect/memory.js';
-import type { NetwatchEvent } from '../events/event.js';
+import type { NetwatchEvent, RecordedEvent } from '../events/event.js';
 import { ExpositionWriter, escapeLabelValue } from './exposition.js';
 
 /**
@@ -14,12 +14,33 @@ import { ExpositionWriter, escapeLabelValue } from './exposition.js';
 
 const ROLES: readonly VcRole[] = ['master', 'backup', 'linecard', 'unknown'];
 
+/** Where an internal error (a bug or an unexpected throw, not a device failure) was caught. */
+export const INTERNAL_ERROR_STAGES = ['detect', 'pipeline', 'store', 'poll', 'http'] as const;
+export type InternalErrorStage = (typeof INTERNAL_ERROR_STAGES)[number];
+
+/** The store operation that failed. */
+export const STORE_OPS = ['commit', 'load', 'query', 'retention', 'open'] as const;
+export type StoreOp = (typeof STORE_OPS)[number];
+
+/** What the event counters read: a journaled event or one read back from the store. */
+export type EventLike = Pick<
+  NetwatchEvent | RecordedEvent,
+  'device' | 'site' | 'type' | 'severity' | 'details'
+>;
+
+/** What the metrics need from the scheduler: the interval a device is polled at (ms), if it is. */
+export interface ScheduleView {
+  intervalOf(name: string): number | undefined;
+}
+
 interface DeviceState {
   readonly device: DeviceConfig;
   /** `{device="…",site="…"` without the closing brace: rendered once, extended per series. */
   readonly labels: string;
   up: boolean;
   lastPollSeconds: number | undefined;
+  /** Wall time (s since epoch) the last poll finished, success or failure. */
+  lastPollAtSeconds: number | undefined;
   snapshot: Snapshot | undefined;
   traffic: Readonly<Record<string, TrafficMemory>>;
 }
@@ -34,6 +55,9 @@ export class Metrics {
   readonly pollsSkipped: Counter<'device' | 'site'>;
   readonly events: Counter<'device' | 'site' | 'type' | 'severity'>;
   readonly processRestarts: Counter<'device' | 'site' | 'process'>;
+  readonly internalErrors: Counter<'stage'>;
+  readonly storeErrors: Counter<'op'>;
+  #schedule: ScheduleView | undefined;
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -61,6 +85,22 @@ export class Metrics {
       labelNames: ['device', 'site', 'process'],
       registers,
     });
+    this.internalErrors = new Counter({
+      name: 'netwatch_internal_errors_total',
+      help: 'Errors inside netwatch (a bug or an unexpected throw, not a device failure), by the stage that caught it.',
+      labelNames: ['stage'],
+      registers,
+    });
+    this.storeErrors = new Counter({
+      name: 'netwatch_store_errors_total',
+      help: 'Failed store operations (commit, load, query, retention, open).',
+      labelNames: ['op'],
+      registers,
+    });
+    // Every stage and op exported at 0 from the start: increase() over a series that appears
+    // at 1 misses that first error, and the first error is the one that matters.
+    for (const stage of INTERNAL_ERROR_STAGES) this.internalErrors.inc({ stage }, 0);
+    for (const op of STORE_OPS) this.storeErrors.inc({ op }, 0);
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -129,6 +169,26 @@ export class Metrics {
       'Wall time of the last poll of the device, successful or not.',
       'gauge',
       (s) => s.lastPollSeconds,
+    );
+    perDevice(
+      'netwatch_device_last_poll_timestamp_seconds',
+      'Unix time the last poll of the device finished, successful or not (absent until the first poll).',
+      'gauge',
+      (s) => s.lastPollAtSeconds,
+    );
+    const schedule = this.#schedule;
+    perDevice(
+      'netwatch_device_poll_interval_seconds',
+      'Interval the device is scheduled to be polled at (absent for a device that is not polled).',
+      'gauge',
+      (s) => {
+        const ms = schedule
+          ? schedule.intervalOf(s.device.name)
+          : s.device.snmp
+            ? s.device.intervalMs
+            : undefined;
+        return ms === undefined ? undefined : ms / 1000;
+      },
     );
     family(
       'netwatch_vc_member_role',
@@ -250,16 +310,30 @@ export class Metrics {
           labels: open(device),
           up: false,
           lastPollSeconds: undefined,
+          lastPollAtSeconds: undefined,
           snapshot: undefined,
           traffic: {},
         });
     }
   }
 
+  /**
+   * The poll intervals come from the scheduler (what is really scheduled) once this is called;
+   * before that, from the device config of SNMP devices. Read at scrape time.
+   */
+  watchSchedule(schedule: ScheduleView): void {
+    this.#schedule = schedule;
+  }
+
+  /**
+   * A poll ended. Everything taken from `result` (its snapshot, its wall time), never from the
+   * detector memory, whose shape is the detectors' business.
+   */
   recordPoll(result: PollResult): void {
     const name = result.ok ? result.snapshot.device : result.device;
     const state = this.#devices.get(name);
     if (!state) return;
+    state.lastPollAtSeconds = (result.ok ? result.snapshot.time : result.time) / 1000;
     if (result.ok) {
       state.up = true;
       state.snapshot = result.snapshot;
@@ -273,11 +347,45 @@ export class Metrics {
     }
   }
 
-  recordDetection(device: string, memory: DeviceMemory, events: readonly NetwatchEvent[]): void {
+  /**
+   * The device's memory changed (a poll judged, an operator action). Only the traffic slice is
+   * read (the throughput and drop gauges); the rest of the memory is the detectors' business.
+   */
+  recordMemory(device: string, memory: Pick<DeviceMemory, 'traffic'>): void {
     const state = this.#devices.get(device);
     if (state) state.traffic = memory.traffic;
-    for (const e of events)
+  }
+
+  /**
+   * Events the store recorded (call once per event, after its commit: a witness of a known fact
+   * is not a new event). A process_restart (a watched process that crashed and runs again) is one
+   * restart; a crash whose process has not come back is not (yet) a restart.
+   */
+  recordEvents(events: readonly EventLike[]): void {
+    for (const e of events) {
       this.events.inc({ device: e.device, site: e.site, type: e.type, severity: e.severity });
+      if (e.type === 'process_restart') {
+        const process = e.details.process;
+        if (typeof process === 'string')
+          this.processRestarts.inc({ device: e.device, site: e.site, process });
+      }
+    }
+  }
+
+  /** recordMemory + recordEvents, for callers that count events before they are stored. */
+  recordDetection(device: string, memory: Pick<DeviceMemory, 'traffic'>, events: readonly EventLike[]): void {
+    this.recordMemory(device, memory);
+    this.recordEvents(events);
+  }
+
+  /** An error inside netwatch was caught at `stage` (and logged by the caller). */
+  recordInternalError(stage: InternalErrorStage): void {
+    this.internalErrors.inc({ stage });
+  }
+
+  /** A store operation failed (and was logged by the caller). */
+  recordStoreError(op: StoreOp): void {
+    this.storeErrors.inc({ op });
   }
 
   recordSkipped(device: DeviceConfig): void {

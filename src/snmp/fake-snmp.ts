@@ -20,6 +20,8 @@ export interface FakeRequest {
   readonly target: string;
   readonly kind: 'get' | 'bulk';
   readonly oids: readonly string[];
+  /** GetBulk max-repetitions asked (0 for a GET): oids × this bounds the varbinds of the reply. */
+  readonly maxRepetitions: number;
 }
 
 /** Index of the first varbind whose OID sorts after `oid` (rows are sorted). */
@@ -36,9 +38,20 @@ function firstAfter(rows: readonly Varbind[], oid: string): number {
 
 const NO_AGENT: SnmpFailure = { ok: false, retryable: true, reason: 'timeout', message: 'no fake agent' };
 
+/**
+ * A slow agent on a fake clock: each request moves the clock on by `perRequestMs`, and a request
+ * that ends past the session's deadline fails as the real connector does (timeout).
+ */
+export interface FakeLatency {
+  readonly perRequestMs: number;
+  readonly now: () => number;
+  readonly advance: (ms: number) => void;
+}
+
 export class FakeSnmp implements SnmpConnector<SnmpSecurity> {
   readonly agents = new Map<string, FakeAgent>();
   readonly requests: FakeRequest[] = [];
+  latency: FakeLatency | undefined;
 
   set(host: string, port: number, agent: FakeAgent): void {
     this.agents.set(`${host}:${port}`, agent);
@@ -50,19 +63,31 @@ export class FakeSnmp implements SnmpConnector<SnmpSecurity> {
 
   open(
     _security: SnmpSecurity,
-    options: { host: string; port: number; maxRepetitions: number },
+    options: { host: string; port: number; maxRepetitions: number; deadline?: number },
   ): SnmpSession {
     const target = `${options.host}:${options.port}`;
     const log = this.requests;
     const agents = this.agents;
+    const latency = this.latency;
     /** Records one request and hands its answer the agent's rows, or the agent's failure. */
     function request<T>(
       kind: FakeRequest['kind'],
       oids: readonly string[],
       answer: (rows: readonly Varbind[]) => T,
+      maxRepetitions = 0,
     ): SnmpResult<T> {
       session.requests += 1;
-      log.push({ target, kind, oids });
+      log.push({ target, kind, oids, maxRepetitions });
+      if (latency) {
+        latency.advance(latency.perRequestMs);
+        if (options.deadline !== undefined && latency.now() > options.deadline)
+          return {
+            ok: false,
+            retryable: true,
+            reason: 'timeout',
+            message: 'no answer before the poll deadline',
+          };
+      }
       const agent = agents.get(target) ?? NO_AGENT;
       return Array.isArray(agent) ? { ok: true, value: answer(agent) } : (agent as SnmpFailure);
     }
@@ -79,13 +104,17 @@ export class FakeSnmp implements SnmpConnector<SnmpSecurity> {
       walkColumns(columns: readonly string[]) {
         return walkColumns(
           async (oids, maxRepetitions) =>
-            request('bulk', oids, (rows) =>
-              oids.map((oid): readonly Varbind[] => {
-                const start = firstAfter(rows, oid);
-                return start >= rows.length
-                  ? [{ oid, value: { type: 'endOfMibView' } }]
-                  : rows.slice(start, start + maxRepetitions);
-              }),
+            request(
+              'bulk',
+              oids,
+              (rows) =>
+                oids.map((oid): readonly Varbind[] => {
+                  const start = firstAfter(rows, oid);
+                  return start >= rows.length
+                    ? [{ oid, value: { type: 'endOfMibView' } }]
+                    : rows.slice(start, start + maxRepetitions);
+                }),
+              maxRepetitions,
             ),
           columns,
           options.maxRepetitions,

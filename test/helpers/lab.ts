@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectDevice } from '../../src/collect/collect-device.js';
+import { type CollectMemo, collectDevice } from '../../src/collect/collect-device.js';
 import type { PollResult } from '../../src/collect/snapshot.js';
 import type { DeviceConfig } from '../../src/config/types.js';
 import { detect } from '../../src/detect/detect.js';
 import { DEFAULT_SETTINGS, type DetectSettings } from '../../src/detect/detector.js';
 import { type DeviceMemory, emptyMemory } from '../../src/detect/memory.js';
 import type { EventDraft } from '../../src/events/event.js';
-import { parseMemory, serializeMemory } from '../../src/journal/state-store.js';
 import { FakeSnmp } from '../../src/snmp/fake-snmp.js';
 import { SnmprecRecording } from '../../src/snmp/snmprec.js';
+import { memoryWithDefaults, parseStoredJson, serializeMemory } from '../../src/store/memory-codec.js';
 import { device, v2c } from './devices.js';
 
 /** A real recording moved through a scenario, cell by cell (tests only). */
@@ -20,6 +20,12 @@ export const recordingText = (name: string) =>
 const VC = '1.3.6.1.4.1.2636.3.40.1.4.1.1.1';
 const HC_IN = '1.3.6.1.2.1.31.1.1.1.6';
 const HC_OUT = '1.3.6.1.2.1.31.1.1.1.10';
+const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
+const ENGINE_BOOTS = '1.3.6.1.6.3.10.2.1.2.0';
+const ENGINE_TIME = '1.3.6.1.6.3.10.2.1.3.0';
+const HR_UPTIME = '1.3.6.1.2.1.25.1.1.0';
+const RE_UPTIME = '1.3.6.1.4.1.2636.3.1.13.1.13.9';
+const RE_ROWS = ['1.0.0', '2.0.0'];
 
 /** ex4600mp ports with HC counters: uplinks et-0/2/0 (994), et-1/2/0 (996); servers ge-0/0/18 (557), mge-2/0/29 (665), mge-2/0/31 (667); mge-0/0/40 (531) is admin-up, oper-down. */
 export const PORTS = {
@@ -59,7 +65,58 @@ export class Lab {
     return this;
   }
   sysUpTime(cs: number): this {
-    this.rec.set('1.3.6.1.2.1.1.3.0', '67', String(cs));
+    this.rec.set(SYS_UPTIME, '67', String(cs));
+    return this;
+  }
+  /** hrSystemUptime, the host clock (centiseconds). */
+  hostUptime(cs: number): this {
+    this.rec.set(HR_UPTIME, '67', String(cs));
+    return this;
+  }
+  /** jnxOperatingUpTime of every Routing Engine row the recording has (centiseconds). */
+  reUptime(cs: number): this {
+    for (const row of RE_ROWS)
+      if (this.rec.get(`${RE_UPTIME}.${row}`)) this.rec.set(`${RE_UPTIME}.${row}`, '2', String(cs));
+    return this;
+  }
+  /** snmpEngineBoots and snmpEngineTime (what an agent restart resets / bumps). */
+  engine(boots: number, timeS: number): this {
+    this.rec.set(ENGINE_BOOTS, '2', String(boots)).set(ENGINE_TIME, '2', String(timeS));
+    return this;
+  }
+  engineBoots(): number {
+    const v = this.rec.get(ENGINE_BOOTS);
+    return v?.type === 'int' ? v.value : 0;
+  }
+  /** The SNMP agent alone restarted `seconds` ago: its clocks reset, the host's keep counting. */
+  agentRestart(seconds: number): this {
+    return this.sysUpTime(seconds * 100).engine(this.engineBoots() + 1, seconds);
+  }
+  /** The whole device rebooted `seconds` ago: every clock it has restarts. */
+  reboot(seconds: number): this {
+    this.agentRestart(seconds)
+      .hostUptime(seconds * 100)
+      .reUptime(seconds * 100);
+    for (let m = 0; m < 32; m += 1) if (this.rec.get(`${VC}.7.${m}`)) this.memberUptime(m, seconds);
+    return this;
+  }
+  /** A walk that misses these interfaces' HC counters (a partial reply). */
+  dropCounters(...ifIndexes: number[]): this {
+    for (const i of ifIndexes) this.rec.delete(`${HC_IN}.${i}`).delete(`${HC_OUT}.${i}`);
+    return this;
+  }
+  /** Moves a member to a new id (same serial and everything else): a renumbering. */
+  renumber(from: number, to: number): this {
+    for (let col = 2; col <= 12; col += 1) {
+      const oid = `${VC}.${col}.${from}`;
+      const line = this.rec
+        .text()
+        .split('\n')
+        .find((l) => l.startsWith(`${oid}|`));
+      if (!line) continue;
+      const [, tag, value] = line.split('|');
+      this.rec.delete(oid).set(`${VC}.${col}.${to}`, tag ?? '4', value ?? '');
+    }
     return this;
   }
   counter(ifIndex: number, inOctets: bigint, outOctets: bigint): this {
@@ -79,10 +136,17 @@ export class Lab {
     }
     return this;
   }
-  /** Moves every member's uptime and sysUpTime on by `seconds`, as a live device would. */
+  /** Moves every clock (sysUpTime, engine time, host, RE and member uptimes) on by `seconds`. */
   age(seconds: number): this {
-    const up = this.rec.get('1.3.6.1.2.1.1.3.0');
+    const up = this.rec.get(SYS_UPTIME);
     if (up?.type === 'timeticks') this.sysUpTime(Math.round(up.value + seconds * 100) % 2 ** 32);
+    const host = this.rec.get(HR_UPTIME);
+    if (host?.type === 'timeticks') this.hostUptime(Math.round(host.value + seconds * 100) % 2 ** 32);
+    for (const row of RE_ROWS) {
+      const re = this.rec.get(`${RE_UPTIME}.${row}`);
+      if (re?.type === 'int' && re.value < 2 ** 31 - 1)
+        this.rec.set(`${RE_UPTIME}.${row}`, '2', String(Math.round(re.value + seconds * 100)));
+    }
     this.#memberSeconds += seconds;
     const whole = Math.floor(this.#memberSeconds);
     this.#memberSeconds -= whole;
@@ -98,7 +162,13 @@ export class Lab {
 
 export const TEST_SETTINGS: DetectSettings = {
   ...DEFAULT_SETTINGS,
-  trafficDrop: { dropRatio: 0.5, recoverRatio: 0.8, minBps: 1_000_000, forPolls: 2 },
+  trafficDrop: {
+    dropRatio: 0.5,
+    recoverRatio: 0.8,
+    minBps: 1_000_000,
+    forPolls: 2,
+    rebaselineAfterMs: 3_600_000,
+  },
   unreachableAfter: 3,
 };
 
@@ -108,6 +178,10 @@ export class DetectRun {
   memory: DeviceMemory;
   readonly events: EventDraft[] = [];
   readonly device: DeviceConfig;
+  /** Kept across polls like the poller's, so static columns are cached as in production. */
+  memo: CollectMemo = {};
+  /** Milliseconds each SNMP request takes on the fake clock (0: instant). */
+  requestMs = 0;
 
   constructor(
     public lab: Lab,
@@ -120,14 +194,30 @@ export class DetectRun {
   }
 
   async poll(time: number): Promise<EventDraft[]> {
-    const result = await collectDevice({
+    const result = await this.collect(time);
+    return this.observe(result, time);
+  }
+
+  /** One collect through the fake seam; with requestMs set, each request moves the fake clock. */
+  async collect(time: number): Promise<PollResult> {
+    let t = time;
+    this.fake.latency =
+      this.requestMs > 0
+        ? {
+            perRequestMs: this.requestMs,
+            now: () => t,
+            advance: (ms) => {
+              t += ms;
+            },
+          }
+        : undefined;
+    return collectDevice({
       device: this.device,
       address: '127.0.0.1',
       connector: this.fake,
-      now: () => time,
-      memo: {},
+      now: () => t,
+      memo: this.memo,
     });
-    return this.observe(result, time);
   }
 
   /** A poll that timed out. */
@@ -155,7 +245,11 @@ export class DetectRun {
 
   /** netwatch restarts: memory survives through the store, marked as read from disk. */
   restart(): void {
-    this.memory = { ...parseMemory(serializeMemory(this.memory)), fromDisk: true };
+    this.memory = {
+      ...(memoryWithDefaults(parseStoredJson(serializeMemory(this.memory)), this.memory.device) ??
+        this.memory),
+      fromDisk: true,
+    };
   }
 }
 

@@ -74,6 +74,9 @@ describe('polling snmpsim recordings', () => {
       expect.objectContaining({ id: 0, role: 'master', uptimeS: 74642032, model: 'qfx5100-48s-6q' }),
     ]);
     expect(((s.vcMembers.supported && s.vcMembers.value[0]?.uptimeS) || 0) / 86400).toBeCloseTo(864, 0);
+    // Independent clocks: hrSystemUptime is served; the RE uptime is pinned at 2^31-1, so unusable.
+    expect(s.system.hostUpTimeCs).toBe(3169236438);
+    expect(s.routingEngines).toEqual({ supported: true, value: [{ index: '9.1.0.0', upTimeCs: undefined }] });
     expect(s.redundancy.supported && s.redundancy.value[0]).toMatchObject({
       switchoverCount: 1,
       reason: 'autoSwitched',

@@ -48,6 +48,7 @@ export const detectProcesses: Detector = (ctx) => {
             ? `${name} (PID ${oldPid}) is no longer running on ${ctx.device.name}`
             : `${name} on ${ctx.device.name} was restarted: PID ${oldPid} is gone, it now runs as PID ${newPid}`,
           { process: name, old_pid: oldPid ?? null, new_pid: newPid ?? null },
+          { fact: `process=${name}|pid=${oldPid ?? 'none'}` },
         ),
       );
       if (newPid === undefined) crashed[name] = oldPid ?? 0;

@@ -1,9 +1,14 @@
 import { type Detector, draft, nothing } from '../detector.js';
 
-/** device_unreachable after N failed polls in a row; device_reachable on the first success after. */
+/**
+ * device_unreachable after N failed polls in a row; device_reachable on the first success after.
+ * A poll that missed its deadline (`deadline`: the device answered the system GET) proves the
+ * device reachable: it neither counts nor clears here (detectors/degraded.ts judges it).
+ */
 export const detectReachability: Detector = (ctx) => {
   const { reach } = ctx.prev;
   if (!ctx.result.ok) {
+    if (ctx.result.reason === 'deadline') return nothing;
     const failures = reach.failures + 1;
     if (reach.unreachable || failures < ctx.settings.unreachableAfter)
       return { events: [], memory: { reach: { failures, unreachable: reach.unreachable } } };

@@ -1,13 +1,17 @@
+import { bootEpochFact } from '../../events/fact-key.js';
 import { type Detector, draft, nothing } from '../detector.js';
 
 /**
  * device_reboot: the agent restarted (snmpEngineBoots up, or sysUpTime back beyond a 497-day
- * wrap) and no independent clock (VC member uptimes) kept counting. A failed poll never reads as
- * uptime 0: failures do not reach this detector's comparison at all.
+ * wrap) and every independent clock (VC member uptimes, Routing Engine uptimes, hrSystemUptime)
+ * restarted with it (derive.ts). A failed poll never reads as uptime 0: failures do not reach
+ * this detector's comparison at all. The fact is the boot epoch, so a trap or syslog about the
+ * same boot is the same event.
  */
 export const detectReboot: Detector = (ctx) => {
   if (!ctx.result.ok || !ctx.derived.deviceRebooted) return nothing;
-  const up = Math.round(ctx.result.snapshot.system.upTimeCs / 100);
+  const snapshot = ctx.result.snapshot;
+  const up = Math.round(ctx.derived.bootUptimeS ?? snapshot.system.upTimeCs / 100);
   return {
     events: [
       draft(
@@ -18,6 +22,7 @@ export const detectReboot: Detector = (ctx) => {
           uptime_s: up,
           evidence: ctx.derived.rebootWhy,
         },
+        { fact: bootEpochFact(snapshot.time, up) },
       ),
     ],
     memory: {},

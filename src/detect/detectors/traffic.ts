@@ -9,8 +9,10 @@ import type { TrafficMemory } from '../memory.js';
  * drop_ratio × its recent baseline (median of the window; the baseline itself ≥ min_bps) for
  * `for` polls is a drop, dated from the first low sample; back above recover_ratio × the
  * baseline at the drop for `for` polls is a recovery. Both are dated from the first sample of
- * the move (below recover_ratio on the way down, above drop_ratio on the way up). No sample is taken across a reboot, a
- * discontinuity or a gap (rates.ts), so none of those can look like a drop.
+ * the move (below recover_ratio on the way down, above drop_ratio on the way up). No sample is
+ * taken across a reboot, a discontinuity or a gap (rates.ts), nor from a walk that missed some of
+ * the scope's ports (cover()), so none of those can look like a drop. A drop that outlasts
+ * rebaseline_after ends as traffic_recovered (reason 'rebaselined') and the baseline is relearnt.
  */
 
 const PHYSICAL = /^(ge|xe|et|mge|fe|ce|te|gi|gig|ten|hu|twe|fo|eth|ethernet|swp|enp|eno|ens)[-\d/]/i;
@@ -24,14 +26,25 @@ export function isTrafficPort(name: string): boolean {
   return PHYSICAL.test(name) && !name.includes('.');
 }
 
+/** A scope's throughput this poll and the traffic ports it was measured over (sorted). */
+export interface ScopeSample {
+  readonly bps: number;
+  readonly ports: readonly string[];
+}
+
 export function scopesOf(
   ctx: DetectContext,
-): Record<string, (rates: readonly InterfaceRate[]) => number | undefined> {
+): Record<string, (rates: readonly InterfaceRate[]) => ScopeSample | undefined> {
   const sum = (pick: (r: InterfaceRate) => boolean) => (rates: readonly InterfaceRate[]) => {
     const chosen = rates.filter(pick);
-    return chosen.length === 0 ? undefined : chosen.reduce((t, r) => t + r.inBps + r.outBps, 0);
+    return chosen.length === 0
+      ? undefined
+      : {
+          bps: chosen.reduce((t, r) => t + r.inBps + r.outBps, 0),
+          ports: chosen.map((r) => r.name).sort(),
+        };
   };
-  const scopes: Record<string, (rates: readonly InterfaceRate[]) => number | undefined> = {
+  const scopes: Record<string, (rates: readonly InterfaceRate[]) => ScopeSample | undefined> = {
     device: sum((r) => isTrafficPort(r.name)),
   };
   for (const [group, names] of Object.entries(ctx.device.interfaceGroups))
@@ -56,7 +69,35 @@ const EMPTY: TrafficMemory = {
   recovering: undefined,
   baselineAtDrop: undefined,
   lastBps: undefined,
+  ports: [],
+  partial: 0,
 };
+
+/**
+ * Partial samples in a row after which the measured port set is taken as changed for real (ports
+ * removed from the device): the baseline is learnt again over the ports measured now.
+ */
+const PARTIAL_RELEARN = 3;
+
+/**
+ * Like with like: a sample is judged only when it covers every port the baseline was measured
+ * over. A port absent from either walk has no rate and is unknown, not zero, so a sample missing
+ * some is neither a drop nor a baseline sample. New ports join the set (they can only add).
+ */
+function cover(memory: TrafficMemory, sample: ScopeSample): { memory: TrafficMemory; judge: boolean } {
+  const measured = new Set(sample.ports);
+  const complete = memory.ports.every((p) => measured.has(p));
+  if (complete) {
+    const ports = [...new Set([...memory.ports, ...sample.ports])].sort();
+    return { memory: { ...memory, ports, partial: 0 }, judge: true };
+  }
+  const partial = memory.partial + 1;
+  if (partial < PARTIAL_RELEARN) return { memory: { ...memory, partial }, judge: false };
+  // The set changed for real. Outside a drop, learn afresh; during one, the rebaseline timer ends it.
+  return memory.dropped
+    ? { memory: { ...memory, ports: sample.ports, partial: 0 }, judge: true }
+    : { memory: { ...EMPTY, ports: sample.ports }, judge: false };
+}
 
 function step(
   ctx: DetectContext,
@@ -65,7 +106,8 @@ function step(
   bps: number,
   time: number,
 ): { memory: TrafficMemory; event?: EventDraft } {
-  const { dropRatio, recoverRatio, minBps, forPolls } = ctx.settings.trafficDrop;
+  const { dropRatio, recoverRatio, minBps, forPolls, rebaselineAfterMs } = ctx.settings.trafficDrop;
+  const { ports } = memory;
   const windowStart = time - ctx.settings.baselineWindowMs;
   const samples = memory.samples.filter(([t]) => t >= windowStart);
   const what =
@@ -82,7 +124,7 @@ function step(
       if (streak < forPolls) return { memory: { ...memory, samples, streak, onset, lastBps: bps } };
       const percent = Math.round((bps / baseline) * 100);
       return {
-        memory: { ...EMPTY, samples, dropped: true, onset, baselineAtDrop: baseline, lastBps: bps },
+        memory: { ...EMPTY, ports, samples, dropped: true, onset, baselineAtDrop: baseline, lastBps: bps },
         event: draft(
           ctx,
           'traffic_drop',
@@ -100,7 +142,7 @@ function step(
     }
     // Not low enough to count: a sample for the baseline, unless it is part of a slide.
     const kept = onset === undefined ? [...samples, [time, bps] as const] : samples;
-    return { memory: { ...EMPTY, samples: kept, onset, lastBps: bps } };
+    return { memory: { ...EMPTY, ports, samples: kept, onset, lastBps: bps } };
   }
 
   const baseline = memory.baselineAtDrop ?? 0;
@@ -111,7 +153,7 @@ function step(
     const minutes =
       memory.onset === undefined ? undefined : Math.max(1, Math.round((recovering - memory.onset) / 60_000));
     return {
-      memory: { ...EMPTY, samples: [...samples, [time, bps] as const], lastBps: bps },
+      memory: { ...EMPTY, ports, samples: [...samples, [time, bps] as const], lastBps: bps },
       event: draft(
         ctx,
         'traffic_recovered',
@@ -122,8 +164,30 @@ function step(
           baseline_bps: Math.round(baseline),
           drop_began: memory.onset === undefined ? null : new Date(memory.onset).toISOString(),
           confirmed_at: new Date(time).toISOString(),
+          reason: 'recovered',
         },
         { time: recovering },
+      ),
+    };
+  }
+  if (memory.onset !== undefined && time - memory.onset >= rebaselineAfterMs) {
+    // Low for longer than rebaseline_after: the new normal (a moved service, a drained link).
+    // End the drop and learn the baseline again from here, so a later new drop is caught.
+    const minutes = Math.round((time - memory.onset) / 60_000);
+    return {
+      memory: { ...EMPTY, ports, samples: [[time, bps] as const], lastBps: bps },
+      event: draft(
+        ctx,
+        'traffic_recovered',
+        `Traffic through ${what} has stayed at ${formatBps(bps)} (${Math.round((bps / baseline) * 100)} % of ${formatBps(baseline)}) for ${minutes} min: taken as its new normal, its baseline is learnt again`,
+        {
+          scope,
+          bps: Math.round(bps),
+          baseline_bps: Math.round(baseline),
+          drop_began: new Date(memory.onset).toISOString(),
+          confirmed_at: new Date(time).toISOString(),
+          reason: 'rebaselined',
+        },
       ),
     };
   }
@@ -140,13 +204,18 @@ export const detectTraffic: Detector = (ctx) => {
   const traffic: Record<string, TrafficMemory> = {};
   const events: EventDraft[] = [];
   for (const [scope, measure] of Object.entries(scopesOf(ctx))) {
-    const before = ctx.prev.traffic[scope] ?? EMPTY;
-    const bps = measure(rates.interfaces);
-    if (bps === undefined) {
-      traffic[scope] = before;
+    const stored = ctx.prev.traffic[scope] ?? EMPTY;
+    const sample = measure(rates.interfaces);
+    if (sample === undefined) {
+      traffic[scope] = stored;
       continue;
     }
-    const next = step(ctx, scope, before, bps, time);
+    const covered = cover(stored, sample);
+    if (!covered.judge) {
+      traffic[scope] = covered.memory;
+      continue;
+    }
+    const next = step(ctx, scope, covered.memory, sample.bps, time);
     traffic[scope] = next.memory;
     if (next.event) events.push(next.event);
   }

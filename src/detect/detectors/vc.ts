@@ -1,5 +1,7 @@
+import type { ObservedMember } from '../../collect/observed.js';
 import type { RedundancyRow, VcMember } from '../../collect/snapshot.js';
 import type { EventDraft } from '../../events/event.js';
+import { bootEpochFact } from '../../events/fact-key.js';
 import { MEMBER_SLACK_S } from '../derive.js';
 import { type DetectContext, type Detector, describeMember, draft, nothing } from '../detector.js';
 
@@ -8,12 +10,50 @@ import { type DetectContext, type Detector, describeMember, draft, nothing } fro
  * rose), member_down (missing for goneAfter polls) / member_up against the remembered
  * expected membership, member_reboot
  * (a member's uptime went back while the chassis did not reboot), vc_split_brain (two masters).
- * A member that was never seen present (NotPrsnt at first sight) is not expected.
+ * A member that was never seen present (NotPrsnt at first sight) is not expected. Members are
+ * known by serial as well as id: the same serial under a new id is one member_renumbered, and
+ * memory follows the new id (never member_down + member_up).
  */
 
 /** SNMP has no NotPrsnt status: a row whose role is none of master/backup/linecard is not present. */
-const isPresent = (m: VcMember) => m.role !== 'unknown';
+const isPresent = (m: Pick<VcMember, 'role'>) => m.role !== 'unknown';
 
+type Expected = Readonly<Record<string, { readonly serial: string; readonly model: string }>>;
+
+interface Renumbering {
+  readonly from: number;
+  readonly to: number;
+  readonly serial: string;
+  readonly model: string;
+}
+
+/**
+ * Present members whose serial was expected under another id, where that id no longer shows the
+ * same serial. Members without a serial cannot be recognised and are left to the id rules.
+ */
+function renumberings(expected: Expected, present: readonly VcMember[]): Renumbering[] {
+  const out: Renumbering[] = [];
+  for (const m of present) {
+    if (m.serial === '' || expected[String(m.id)]?.serial === m.serial) continue;
+    const from = Object.entries(expected).find(
+      ([id, e]) =>
+        e.serial === m.serial &&
+        Number(id) !== m.id &&
+        !present.some((p) => p.id === Number(id) && p.serial === m.serial),
+    );
+    if (from) out.push({ from: Number(from[0]), to: m.id, serial: m.serial, model: m.model });
+  }
+  return out;
+}
+
+/** The switchover fact: who is master now and the redundancy count, independent of the source. */
+const switchoverFact = (to: string, count: number | undefined) => `to=${to}|count=${count ?? 'none'}`;
+
+/**
+ * A rise of jnxRedundancySwitchoverCount. Judged even when the SNMP agent restarted (a dual-RE
+ * switchover moves the agent to the other RE: sysUpTime goes back), not across a device reboot
+ * (the count resets then).
+ */
 function redundancySwitch(ctx: DetectContext): { row: RedundancyRow; from: number } | undefined {
   const before = ctx.before?.redundancy;
   const now = ctx.result.ok ? ctx.result.snapshot.redundancy : undefined;
@@ -41,6 +81,9 @@ export const detectVirtualChassis: Detector = (ctx) => {
 
   if (!members.supported) {
     if (!re) return nothing;
+    const nowMaster = snapshot.redundancy.supported
+      ? snapshot.redundancy.value.find((r) => r.state === 'master')
+      : undefined;
     events.push(
       draft(
         ctx,
@@ -51,6 +94,7 @@ export const detectVirtualChassis: Detector = (ctx) => {
           routing_engine: re.row.descr,
           switchover_count: re.row.switchoverCount ?? null,
         },
+        { fact: switchoverFact((nowMaster ?? re.row).descr || re.row.index, re.row.switchoverCount) },
       ),
     );
     return { events, memory: {} };
@@ -58,19 +102,46 @@ export const detectVirtualChassis: Detector = (ctx) => {
 
   const present = members.value.filter(isPresent);
   const presentIds = new Set(present.map((m) => m.id));
-  const expected = { ...vc.expected };
+
+  // Renumbered members first: memory follows them to their new id before membership is judged.
+  const moves = renumberings(vc.expected, present);
+  const moved = new Set(moves.map((r) => r.from));
+  const follow = (id: number) => moves.find((r) => r.from === id)?.to ?? id;
+  const was: Record<string, { serial: string; model: string }> = Object.fromEntries(
+    Object.entries(vc.expected).filter(([id]) => !moved.has(Number(id))),
+  );
+  for (const r of moves) {
+    was[String(r.to)] = { serial: r.serial, model: r.model };
+    events.push(
+      draft(
+        ctx,
+        'member_renumbered',
+        `Virtual chassis member ${r.from}${describeMember(r.model, r.serial)} of ${ctx.device.name} now shows as member ${r.to}`,
+        { member: r.to, from_member: r.from, serial: r.serial, model: r.model },
+        { fact: `serial=${r.serial}|from=${r.from}|to=${r.to}` },
+      ),
+    );
+  }
+  // A member declared down that returns under a new id is still member_up (under the new id).
+  const vcAbsent = vc.absent.map(follow);
+  const vcMissing = Object.fromEntries(
+    Object.entries(vc.missing).map(([id, n]) => [String(follow(Number(id))), n]),
+  );
+  const vcMaster = vc.master === undefined ? undefined : follow(vc.master);
+
+  const expected = { ...was };
   for (const m of present) expected[String(m.id)] = { serial: m.serial, model: m.model };
-  const known = (id: number) => vc.expected[String(id)];
+  const known = (id: number) => was[String(id)];
 
   // Membership against what we expected before this poll; a member is declared down only after
   // it has been missing for goneAfter polls in a row.
   const missing: Record<string, number> = {};
-  const absent = [...vc.absent].filter((id) => !presentIds.has(id));
+  const absent = [...vcAbsent].filter((id) => !presentIds.has(id));
   for (const id of Object.keys(expected)
     .map(Number)
     .sort((a, b) => a - b)) {
-    if (presentIds.has(id) || vc.absent.includes(id) || !known(id)) continue;
-    const polls = (vc.missing[String(id)] ?? 0) + 1;
+    if (presentIds.has(id) || vcAbsent.includes(id) || !known(id)) continue;
+    const polls = (vcMissing[String(id)] ?? 0) + 1;
     if (polls < ctx.settings.goneAfter) {
       missing[String(id)] = polls;
       continue;
@@ -86,7 +157,7 @@ export const detectVirtualChassis: Detector = (ctx) => {
       ),
     );
   }
-  for (const id of vc.absent) {
+  for (const id of vcAbsent) {
     const m = present.find((p) => p.id === id);
     if (!m) continue;
     events.push(
@@ -107,8 +178,11 @@ export const detectVirtualChassis: Detector = (ctx) => {
   // A member whose own uptime went back rebooted alone (the whole chassis is device_reboot).
   const before = ctx.before?.vcMembers;
   if (before?.supported && !ctx.derived.deviceRebooted) {
+    const oldOf = (m: VcMember): ObservedMember | undefined =>
+      before.value.find((b) => m.serial !== '' && b.serial === m.serial && isPresent(b)) ??
+      before.value.find((b) => b.id === m.id && isPresent(b) && (b.serial === m.serial || b.serial === ''));
     for (const m of present) {
-      const old = before.value.find((b) => b.id === m.id && isPresent(b));
+      const old = oldOf(m);
       if (old?.uptimeS === undefined || m.uptimeS === undefined || m.uptimeS + MEMBER_SLACK_S >= old.uptimeS)
         continue;
       events.push(
@@ -123,6 +197,7 @@ export const detectVirtualChassis: Detector = (ctx) => {
             uptime_before_s: old.uptimeS,
             uptime_s: m.uptimeS,
           },
+          { fact: `serial=${m.serial || `member ${m.id}`}|${bootEpochFact(snapshot.time, m.uptimeS)}` },
         ),
       );
     }
@@ -130,7 +205,7 @@ export const detectVirtualChassis: Detector = (ctx) => {
 
   // Mastership.
   const masters = present.filter((m) => m.role === 'master');
-  let master = vc.master;
+  let master = vcMaster;
   const splitBrain = masters.length >= 2;
   if (splitBrain && !vc.splitBrain) {
     events.push(
@@ -144,15 +219,15 @@ export const detectVirtualChassis: Detector = (ctx) => {
   }
   const [only] = masters;
   if (masters.length === 1 && only) {
-    if (vc.master !== undefined && only.id !== vc.master) {
-      const from = known(vc.master) ?? expected[String(vc.master)];
+    if (vcMaster !== undefined && only.id !== vcMaster) {
+      const from = known(vcMaster) ?? expected[String(vcMaster)];
       events.push(
         draft(
           ctx,
           'master_switchover',
-          `Virtual chassis master moved from member ${vc.master}${describeMember(from?.model ?? '', from?.serial ?? '')} to member ${only.id}${describeMember(only.model, only.serial)}`,
+          `Virtual chassis master moved from member ${vcMaster}${describeMember(from?.model ?? '', from?.serial ?? '')} to member ${only.id}${describeMember(only.model, only.serial)}`,
           {
-            from: vc.master,
+            from: vcMaster,
             to: only.id,
             from_model: from?.model ?? '',
             from_serial: from?.serial ?? '',
@@ -161,6 +236,7 @@ export const detectVirtualChassis: Detector = (ctx) => {
             reason: re?.row.reason ?? 'unknown',
             ...(re ? { switchover_count: re.row.switchoverCount ?? null } : {}),
           },
+          { fact: switchoverFact(`member ${only.id}`, re?.row.switchoverCount) },
         ),
       );
     } else if (re) {
@@ -176,6 +252,7 @@ export const detectVirtualChassis: Detector = (ctx) => {
             routing_engine: re.row.descr,
             switchover_count: re.row.switchoverCount ?? null,
           },
+          { fact: switchoverFact(`member ${only.id}`, re.row.switchoverCount) },
         ),
       );
     }

@@ -1,0 +1,175 @@
+import type { CommitResult, Observation, Store, StoreHealth } from './store.js';
+import { StoreError } from './store.js';
+
+/**
+ * Group commit in front of the store. Observations submitted within `flushDelayMs` of each other
+ * (the polls of one tick) commit in one transaction: one WAL append and one fsync for many
+ * devices, instead of one per device.
+ *
+ * When the store fails (disk full, locked, unreachable) nothing is dropped: observations stay
+ * queued, in order, and are retried with backoff while polling goes on; once the store is back,
+ * every event found meanwhile is committed exactly once (the caller's in-process memory already
+ * moved on, so nothing is found twice). A queued observation's memory is superseded by a later
+ * one for the same device, so a long outage holds events, not one memory per poll. An
+ * observation that fails as a bug (not a StoreError) is retried alone and, failing again,
+ * dropped and reported: one bad device must not stop the store for the fleet.
+ */
+
+export interface CommitQueueDeps {
+  readonly store: Store;
+  /** Every successful commit, including late ones after a retry: what was recorded. */
+  readonly onCommitted: (result: CommitResult) => void;
+  /** Every failed attempt; `dropped` when observations were given up (bugs, overflow). */
+  readonly onError: (error: Error, dropped: readonly Observation[]) => void;
+  readonly flushDelayMs?: number;
+  /** Backoff after a failure: first, then doubling up to max. */
+  readonly retryMs?: readonly [first: number, max: number];
+  /** Queued events beyond this are dropped oldest first (reported): memory stays bounded. */
+  readonly maxPendingEvents?: number;
+  /** Timer seam (tests drive it). */
+  readonly setTimer?: (fn: () => void, ms: number) => () => void;
+}
+
+const realTimer = (fn: () => void, ms: number) => {
+  const t = setTimeout(fn, ms);
+  t.unref?.();
+  return () => clearTimeout(t);
+};
+
+export class CommitQueue {
+  #pending: Observation[] = [];
+  #pendingEvents = 0;
+  #waiters: ((committed: boolean) => void)[] = [];
+  #cancelTimer: (() => void) | undefined;
+  #flushing: Promise<void> | undefined;
+  #backoffMs = 0;
+  #health: StoreHealth = { ok: true };
+  #closed = false;
+
+  constructor(private readonly deps: CommitQueueDeps) {}
+
+  /** Queues an observation; resolves true once committed, false if this attempt failed (it stays queued). */
+  submit(observation: Observation): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    if (observation.memory)
+      // A newer memory supersedes a queued one for the same device (its events stay, in order).
+      this.#pending = this.#pending.flatMap((o) => {
+        if (o.device !== observation.device || !o.memory) return [o];
+        const { memory: _superseded, ...rest } = o;
+        return rest.events.length > 0 ? [rest] : [];
+      });
+    this.#pending.push(observation);
+    this.#pendingEvents += observation.events.length;
+    this.#trim();
+    // While the store is failing, do not make the caller wait for the next retry: polls go on.
+    const done = this.#health.ok ? new Promise<boolean>((resolve) => this.#waiters.push(resolve)) : Promise.resolve(false);
+    this.#schedule(this.#backoffMs > 0 ? this.#backoffMs : (this.deps.flushDelayMs ?? 10));
+    return done;
+  }
+
+  get health(): StoreHealth {
+    return this.#health;
+  }
+
+  get pendingEvents(): number {
+    return this.#pendingEvents;
+  }
+
+  /** Commits what is queued now (shutdown); resolves when that attempt ends. */
+  async drain(): Promise<boolean> {
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    await this.#flushing;
+    if (this.#pending.length > 0) await this.#flush();
+    return this.#pending.length === 0;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#cancelTimer?.();
+    for (const w of this.#waiters.splice(0)) w(false);
+  }
+
+  #schedule(ms: number): void {
+    if (this.#cancelTimer || this.#flushing || this.#closed) return;
+    const setTimer = this.deps.setTimer ?? realTimer;
+    this.#cancelTimer = setTimer(() => {
+      this.#cancelTimer = undefined;
+      void this.#flush();
+    }, ms);
+  }
+
+  #trim(): void {
+    const max = this.deps.maxPendingEvents ?? 100_000;
+    if (this.#pendingEvents <= max) return;
+    const dropped: Observation[] = [];
+    while (this.#pendingEvents > max && this.#pending.length > 0) {
+      const first = this.#pending.shift() as Observation;
+      this.#pendingEvents -= first.events.length;
+      dropped.push(first);
+    }
+    this.deps.onError(new StoreError(`store queue over ${max} events: the oldest were dropped`, false), dropped);
+  }
+
+  #flush(): Promise<void> {
+    if (this.#flushing) return this.#flushing;
+    const batch = this.#pending;
+    const waiters = this.#waiters;
+    this.#pending = [];
+    this.#pendingEvents = 0;
+    this.#waiters = [];
+    const run = async () => {
+      const ok = await this.#commit(batch);
+      if (ok) {
+        this.#backoffMs = 0;
+        this.#health = { ok: true };
+      } else {
+        const [first, max] = this.deps.retryMs ?? [1000, 30_000];
+        this.#backoffMs = this.#backoffMs === 0 ? first : Math.min(max, this.#backoffMs * 2);
+      }
+      for (const w of waiters) w(ok);
+    };
+    this.#flushing = run().finally(() => {
+      this.#flushing = undefined;
+      if (this.#pending.length > 0) this.#schedule(this.#backoffMs > 0 ? this.#backoffMs : 0);
+    });
+    return this.#flushing;
+  }
+
+  /** True when the batch is stored (or given up as a bug); false when it went back on the queue. */
+  async #commit(batch: readonly Observation[]): Promise<boolean> {
+    try {
+      this.deps.onCommitted(await this.deps.store.commit(batch));
+      return true;
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      if (failure instanceof StoreError && failure.retryable) {
+        this.#health = { ok: false, reason: failure.message };
+        this.deps.onError(failure, []);
+        this.#requeue(batch);
+        return false;
+      }
+      // A bug in some observation: find it by committing one at a time; keep the rest.
+      if (batch.length === 1) {
+        this.deps.onError(failure, batch);
+        return true;
+      }
+      let allOk = true;
+      for (const one of batch) if (!(await this.#commit([one]))) allOk = false;
+      return allOk;
+    }
+  }
+
+  #requeue(batch: readonly Observation[]): void {
+    // Older observations go first; a newer queued memory for the same device supersedes an old one.
+    const newer = new Set(this.#pending.filter((o) => o.memory).map((o) => o.device));
+    const back = batch.flatMap((o) => {
+      if (!o.memory || !newer.has(o.device)) return [o];
+      const { memory: _superseded, ...rest } = o;
+      return rest.events.length > 0 ? [rest] : [];
+    });
+    this.#pending = [...back, ...this.#pending];
+    this.#pendingEvents = this.#pending.reduce((n, o) => n + o.events.length, 0);
+    this.#trim();
+  }
+}

@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
+import { type ImportReport, importLegacy } from './import-legacy.js';
+import { type ErrorClassifier, KyselyStore } from './kysely-store.js';
+import { migrate } from './migrations.js';
+import type { Schema } from './schema.js';
+
+/**
+ * The embedded store: one SQLite file `netwatch.db` in storage.dir, WAL mode, through
+ * better-sqlite3 (synchronous) wrapped by kysely (asynchronous API, portable SQL).
+ * `synchronous=FULL`: a resolved commit survives power loss, not only kill -9; its cost,
+ * measured, is in docs/decisions/0004-sqlite-store.md (commits are batched per tick, so it is one
+ * fsync per batch, not per event).
+ */
+
+export const DB_FILE = 'netwatch.db';
+
+/** A write transaction takes the write lock at BEGIN: no deadlock upgrading from a read lock. */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+/** SQLite result codes a monitor must survive: full disk, I/O errors, locks. */
+const EXPECTED = /^SQLITE_(FULL|IOERR|BUSY|LOCKED|CANTOPEN|READONLY|PROTOCOL|NOMEM)/;
+
+export const classifySqliteError: ErrorClassifier = (error) => {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !EXPECTED.test(code)) return undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  return { retryable: true, message: `${code.startsWith('SQLITE_FULL') ? 'disk full' : code}: ${message}` };
+};
+
+export class SqliteStore extends KyselyStore {
+  readonly path: string;
+  private constructor(db: Kysely<Schema>, path: string, wallMs: () => number) {
+    super(db, classifySqliteError, wallMs);
+    this.path = path;
+  }
+
+  /** The database handle, for the one-time legacy import and tests. */
+  get kysely(): Kysely<Schema> {
+    return this.db;
+  }
+
+  /**
+   * Opens (creating) `dir/netwatch.db` and brings its schema up to date. Failures a user can fix
+   * (unwritable directory, a database from a newer netwatch) are values; the caller reports them.
+   */
+  static async open(
+    dir: string,
+    options: {
+      readonly wallMs?: () => number;
+      readonly synchronous?: 'FULL' | 'NORMAL';
+      /** Stop migrating at this version (tests of each migration). */
+      readonly upTo?: number;
+    } = {},
+  ): Promise<
+    | { readonly ok: true; readonly store: SqliteStore; readonly imported: ImportReport | undefined }
+    | { readonly ok: false; readonly reason: string }
+  > {
+    const path = join(dir, DB_FILE);
+    let sqlite: Database.Database;
+    try {
+      mkdirSync(dir, { recursive: true });
+      sqlite = new Database(path);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+      sqlite.pragma('busy_timeout = 5000');
+    } catch (error) {
+      return { ok: false, reason: `cannot open ${path}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    const wallMs = options.wallMs ?? Date.now;
+    let imported: ImportReport | undefined;
+    try {
+      const migrated = await migrate(db, 'sqlite', options.upTo);
+      if (!migrated.ok) {
+        await db.destroy();
+        return { ok: false, reason: `${path}: ${migrated.reason}` };
+      }
+      if (options.upTo === undefined) imported = await importLegacy(db, dir, wallMs());
+    } catch (error) {
+      await db.destroy();
+      return { ok: false, reason: `cannot prepare ${path}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    return { ok: true, store: new SqliteStore(db, path, wallMs), imported };
+  }
+}

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { emptyMemory } from '../../src/detect/memory.js';
+import type { EventDraft } from '../../src/events/event.js';
+import { type Store, StoreError } from '../../src/store/store.js';
+
+/**
+ * The Store contract: every implementation (SQLite now, PostgreSQL later) runs this suite.
+ * `open` gives a fresh empty store; `reopen` opens the same data again without closing the first
+ * handle (what a kill -9 leaves behind).
+ */
+export interface StoreHarness {
+  readonly open: () => Promise<Store>;
+  readonly reopen: () => Promise<Store>;
+}
+
+const T0 = Date.parse('2026-11-21T09:48:00Z');
+
+export function ev(device: string, type: string, fact: string, time = T0, extra: Partial<EventDraft> = {}): EventDraft {
+  return {
+    time,
+    device,
+    site: 'eqsin',
+    type: type as EventDraft['type'],
+    severity: 'critical',
+    source: 'poll',
+    summary: `${type} on ${device}`,
+    details: { fact_was: fact },
+    fact,
+    ...extra,
+  };
+}
+
+export function storeContract(name: string, harness: () => StoreHarness): void {
+  describe(`Store contract: ${name}`, () => {
+    it('records events with ids, a gap-free per-device seq, oldest first', async () => {
+      const store = await harness().open();
+      const first = await store.commit([
+        { device: 'a', events: [ev('a', 'master_switchover', 'to=1|count=3'), ev('a', 'process_crash', 'p=fxpc|pid=9', T0 + 1)] },
+        { device: 'b', events: [ev('b', 'member_down', 'member=2|at=x', T0 + 2)] },
+      ]);
+      expect(first.recorded.map((e) => [e.device, e.seq])).toEqual([
+        ['a', 1],
+        ['a', 2],
+        ['b', 1],
+      ]);
+      await store.commit([{ device: 'a', events: [ev('a', 'interface_down', 'interface=xe-0/0/1|at=y', T0 + 3)] }]);
+      const all = await store.queryEvents({});
+      expect(all.map((e) => `${e.device}:${e.seq}:${e.type}`)).toEqual([
+        'a:1:master_switchover',
+        'a:2:process_crash',
+        'b:1:member_down',
+        'a:3:interface_down',
+      ]);
+      expect(new Set(all.map((e) => e.id)).size).toBe(4);
+      expect(all[0]?.id).toMatch(/^20261121T094800Z-\d{6,}$/);
+      expect(all[0]?.details).toEqual({ fact_was: 'to=1|count=3' });
+      await store.close();
+    });
+
+    it('a second sighting of the same fact is a witness, not a second event', async () => {
+      const store = await harness().open();
+      await store.commit([{ device: 'a', events: [ev('a', 'master_switchover', 'to=1|count=3')] }]);
+      const again = await store.commit([
+        { device: 'a', events: [ev('a', 'master_switchover', 'to=1|count=3', T0 + 4000, { source: 'trap' })] },
+      ]);
+      expect(again.recorded).toEqual([]);
+      expect(again.witnessed).toHaveLength(1);
+      const [only, ...rest] = await store.queryEvents({ device: 'a' });
+      expect(rest).toEqual([]);
+      expect(only?.witnesses.map((w) => w.source)).toEqual(['poll', 'trap']);
+      // The same fact on another device, or another fact, is its own event.
+      await store.commit([
+        { device: 'b', events: [ev('b', 'master_switchover', 'to=1|count=3')] },
+        { device: 'a', events: [ev('a', 'master_switchover', 'to=0|count=4')] },
+      ]);
+      expect(await store.queryEvents({ type: 'master_switchover' })).toHaveLength(3);
+      await store.close();
+    });
+
+    it('a batch commits whole or not at all', async () => {
+      const store = await harness().open();
+      const poisoned = ev('b', 'process_crash', 'bad', T0, { details: { n: 1n as unknown as number } });
+      await expect(
+        store.commit([
+          { device: 'a', events: [ev('a', 'member_down', 'm=1')], memory: { memory: emptyMemory('a', T0), identity: 'x' } },
+          { device: 'b', events: [poisoned] },
+        ]),
+      ).rejects.toThrow();
+      expect(await store.queryEvents({})).toEqual([]);
+      expect((await store.loadMemories()).size).toBe(0);
+      // And the store still works after the rollback.
+      await store.commit([{ device: 'a', events: [ev('a', 'member_down', 'm=1')] }]);
+      expect((await store.queryEvents({})).map((e) => e.seq)).toEqual([1]);
+      await store.close();
+    });
+
+    it('keeps device memory with its identity; bigint counters survive', async () => {
+      const store = await harness().open();
+      const memory = { ...emptyMemory('a', T0), savedAt: T0 + 5 };
+      const withCounter = { ...memory, probe: 2n ** 63n - 1n } as typeof memory;
+      await store.commit([{ device: 'a', events: [], memory: { memory: withCounter, identity: 'id-1' } }]);
+      const loaded = await store.loadMemories();
+      expect(loaded.get('a')?.identity).toBe('id-1');
+      expect((loaded.get('a')?.memory as unknown as { probe: bigint }).probe).toBe(2n ** 63n - 1n);
+      expect(loaded.get('a')?.memory.savedAt).toBe(T0 + 5);
+      await store.commit([{ device: 'a', events: [], memory: { memory, identity: 'id-2' } }]);
+      expect((await store.loadMemories()).get('a')?.identity).toBe('id-2');
+      await store.close();
+    });
+
+    it('keeps events of a type it does not know, and shows them as they are', async () => {
+      const store = await harness().open();
+      await store.commit([{ device: 'a', events: [ev('a', 'psu_failure', 'psu=2', T0, { severity: 'major' })] }]);
+      const [unknown] = await store.queryEvents({ type: 'psu_failure' });
+      expect(unknown?.type).toBe('psu_failure');
+      await store.close();
+    });
+
+    it('answers filtered queries: device, type, time range, seq, newest N', async () => {
+      const store = await harness().open();
+      const drafts = Array.from({ length: 10 }, (_, i) =>
+        ev(i % 2 === 0 ? 'a' : 'b', i % 3 === 0 ? 'member_down' : 'interface_down', `f${i}`, T0 + i * 60_000),
+      );
+      for (const d of drafts) await store.commit([{ device: d.device, events: [d] }]);
+      expect((await store.queryEvents({ device: 'a' })).map((e) => e.fact)).toEqual(['f0', 'f2', 'f4', 'f6', 'f8']);
+      expect((await store.queryEvents({ type: 'member_down' })).map((e) => e.fact)).toEqual(['f0', 'f3', 'f6', 'f9']);
+      expect(
+        (await store.queryEvents({ since: T0 + 3 * 60_000, until: T0 + 6 * 60_000 })).map((e) => e.fact),
+      ).toEqual(['f3', 'f4', 'f5']);
+      expect((await store.queryEvents({ device: 'b', afterSeq: 3 })).map((e) => e.fact)).toEqual(['f7', 'f9']);
+      expect((await store.queryEvents({ limit: 3 })).map((e) => e.fact)).toEqual(['f7', 'f8', 'f9']);
+      await store.close();
+    });
+
+    it('retention deletes only older events', async () => {
+      const store = await harness().open();
+      await store.commit([
+        { device: 'a', events: [ev('a', 'member_down', 'old', T0 - 86_400_000), ev('a', 'member_up', 'new', T0)] },
+      ]);
+      expect(await store.deleteEventsBefore(T0 - 1)).toBe(1);
+      expect((await store.queryEvents({})).map((e) => e.fact)).toEqual(['new']);
+      // seq keeps counting: consumers replaying by seq never see a number reused.
+      await store.commit([{ device: 'a', events: [ev('a', 'member_down', 'newer', T0 + 1)] }]);
+      expect((await store.queryEvents({ device: 'a' })).map((e) => e.seq)).toEqual([2, 3]);
+      await store.close();
+    });
+
+    it('everything a resolved commit holds is there after the handle is dropped unclosed', async () => {
+      const h = harness();
+      const store = await h.open();
+      await store.commit([
+        {
+          device: 'a',
+          events: [ev('a', 'master_switchover', 'to=1|count=3')],
+          memory: { memory: emptyMemory('a', T0), identity: 'x' },
+        },
+      ]);
+      const second = await h.reopen(); // the first handle is never closed: a crash
+      expect((await second.queryEvents({})).map((e) => e.fact)).toEqual(['to=1|count=3']);
+      expect((await second.loadMemories()).has('a')).toBe(true);
+      const next = await second.commit([{ device: 'a', events: [ev('a', 'member_down', 'm=3')] }]);
+      expect(next.recorded[0]?.seq).toBe(2);
+      await second.close();
+      await store.close();
+    });
+
+    it('reports expected failures as StoreError values, not bugs', () => {
+      const failure = new StoreError('store commit failed: disk full', true);
+      expect(failure.retryable).toBe(true);
+      expect(failure).toBeInstanceOf(Error);
+    });
+  });
+}
