@@ -2,9 +2,12 @@
 # bench/poll: netwatch vs prometheus-snmp-exporter 0.21 polling the same N loopback agents.
 #
 #   sudo bash bench/poll.sh [DEVICES=500] [ROUNDS=3] [CONCURRENCY=64]
+#   NO_MEMORY=1 sudo bash bench/poll.sh ...   diagnosis: commit events only, never device memory
 #
 # The netwatch side runs what `netwatch run` does per poll: collect, detect, journal, save state,
-# metrics. Everything runs inside a private network namespace made here (loopback only): Net-SNMP snmpd
+# metrics. Its store (SQLite, WAL, synchronous=FULL, commits grouped by the CommitQueue) lives in
+# this run's temp dir, which must be on a real disk (TMPDIR; not tmpfs) for "disk bytes written per
+# device poll" (/proc/self/io write_bytes) to count. Everything runs inside a private network namespace made here (loopback only): Net-SNMP snmpd
 # serves each "device" on its own UDP port of 127.0.0.1, and the namespace holds 48 interfaces
 # (23 veth pairs, a bridge and lo), so each device answers an ifXTable of 48 rows with real
 # Counter64s. Needs root, iproute2, snmpd and prometheus-snmp-exporter
@@ -112,6 +115,8 @@ ip netns exec "$NS" /usr/bin/prometheus-snmp-exporter --config.file="$RUN/snmp.y
   --web.listen-address="127.0.0.1:$EXPORTER_PORT" --log.level=error &
 EXPORTER=$!; PIDS+=($EXPORTER)
 
-in_ns bash -c "for i in \$(seq 100); do curl -sf http://127.0.0.1:$EXPORTER_PORT/metrics >/dev/null && exit 0; sleep 0.05; done; exit 1"
+in_ns bash -c "for i in \$(seq 400); do curl -sf http://127.0.0.1:$EXPORTER_PORT/metrics >/dev/null && exit 0; sleep 0.05; done; exit 1" ||
+  { echo "snmp_exporter did not answer on 127.0.0.1:$EXPORTER_PORT within 20 s" >&2; exit 1; }
 in_ns node --expose-gc ${NODE_PROF:-} "$ROOT/dist/bench/poll.js" --devices "$DEVICES" --rounds "$ROUNDS" --concurrency "$CONCURRENCY" \
-  --base-port "$BASE_PORT" --exporter "127.0.0.1:$EXPORTER_PORT" --exporter-pid "$EXPORTER"
+  --base-port "$BASE_PORT" --exporter "127.0.0.1:$EXPORTER_PORT" --exporter-pid "$EXPORTER" \
+  --storage-dir "$RUN" ${NO_MEMORY:+--no-memory}

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,7 +11,9 @@ import { createNetSnmpConnector } from '../src/snmp/net-snmp-connector.js';
 import { createResolver } from '../src/snmp/resolve-host.js';
 import { UdpMux } from '../src/snmp/udp-mux.js';
 import { CommitQueue } from '../src/store/commit-queue.js';
+import { serializeMemory } from '../src/store/memory-codec.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
+import type { Observation, Store } from '../src/store/store.js';
 import { device, v2c } from '../test/helpers/devices.js';
 
 /**
@@ -28,6 +30,10 @@ const { values } = parseArgs({
     'base-port': { type: 'string', default: '20000' },
     exporter: { type: 'string', default: '127.0.0.1:19117' },
     'exporter-pid': { type: 'string' },
+    /** Where the store lives (a real disk, so write_bytes counts); a temp dir in $TMPDIR by default. */
+    'storage-dir': { type: 'string' },
+    /** Diagnosis: commit events only, never device memory (what do the memory writes cost?). */
+    'no-memory': { type: 'boolean', default: false },
   },
 });
 const N = Number(values.devices);
@@ -44,6 +50,9 @@ interface Figures {
   peakSockets: number;
   failures: number;
   polls: number;
+  /** Bytes the process caused to be written to storage (/proc/PID/io write_bytes), per round. */
+  writeBytes: number[];
+  warmupWriteBytes: number;
 }
 
 function socketsOf(pid: number | 'self'): number {
@@ -61,6 +70,11 @@ function socketsOf(pid: number | 'self'): number {
 function rssMiB(pid: number | 'self'): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(match?.[1] ?? 0) / 1024;
+}
+
+/** write_bytes of /proc/PID/io: bytes this process caused to be sent to the block layer. */
+function writeBytesOf(pid: number | 'self'): number {
+  return Number(/^write_bytes: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? Number.NaN);
 }
 
 function cpuOf(pid: number): number {
@@ -97,8 +111,12 @@ async function measure(
     peakSockets: 0,
     failures: 0,
     polls: 0,
+    writeBytes: [],
+    warmupWriteBytes: 0,
   };
+  const beforeWarmup = writeBytesOf(pid);
   await round(); // warm-up: first polls learn per-device facts; not counted
+  figures.warmupWriteBytes = writeBytesOf(pid) - beforeWarmup;
   const sampler = setInterval(() => {
     figures.peakRssMiB = Math.max(figures.peakRssMiB, rssMiB(pid));
     figures.peakSockets = Math.max(figures.peakSockets, socketsOf(pid));
@@ -106,8 +124,10 @@ async function measure(
   const cpuBefore = cpu();
   for (let r = 0; r < ROUNDS; r += 1) {
     const started = performance.now();
+    const written = writeBytesOf(pid);
     figures.failures += await round();
     figures.wallSeconds.push((performance.now() - started) / 1000);
+    figures.writeBytes.push(writeBytesOf(pid) - written);
     figures.polls += N;
   }
   figures.cpuSeconds = cpu() - cpuBefore;
@@ -124,11 +144,38 @@ const devices = Array.from({ length: N }, (_, i) =>
 const mux = new UdpMux();
 const metrics = new Metrics({ processMetrics: false });
 metrics.setDevices(devices);
-const storage = mkdtempSync(join(tmpdir(), 'netwatch-bench-state-'));
+const storage = mkdtempSync(join(values['storage-dir'] ?? tmpdir(), 'netwatch-bench-state-'));
+const TMPFS_MAGIC = 0x01021994;
+if (statfsSync(storage).type === TMPFS_MAGIC)
+  console.warn(`warning: ${storage} is on tmpfs: write_bytes will not count the store's writes`);
 const opened = await SqliteStore.open(storage);
 if (!opened.ok) throw new Error(opened.reason);
+/** What reaches the store, per round: commits (transactions), memories written, their bytes. */
+const written = { commits: 0, memories: 0, memoryBytes: 0, events: 0 };
+const perRound: (typeof written)[] = [];
+const counted: Store = {
+  commit: (batch: readonly Observation[]) => {
+    const kept: readonly Observation[] = values['no-memory']
+      ? batch.flatMap((o): Observation[] => (o.events.length > 0 ? [{ device: o.device, events: o.events }] : []))
+      : batch;
+    written.commits += 1;
+    for (const o of kept) {
+      written.events += o.events.length;
+      if (o.memory) {
+        written.memories += 1;
+        written.memoryBytes += serializeMemory(o.memory.memory).length;
+      }
+    }
+    return opened.store.commit(kept);
+  },
+  loadMemories: () => opened.store.loadMemories(),
+  queryEvents: (q) => opened.store.queryEvents(q),
+  installationValue: (k, make) => opened.store.installationValue(k, make),
+  deleteEventsBefore: (t) => opened.store.deleteEventsBefore(t),
+  close: () => opened.store.close(),
+};
 const queue = new CommitQueue({
-  store: opened.store,
+  store: counted,
   onCommitted: ({ recorded }) => metrics.recordEvents(recorded),
   onError: (error) => {
     throw error;
@@ -167,6 +214,10 @@ const selfCpu = () => {
   return (u.user + u.system) / 1e6;
 };
 let requests = 0;
+// CommitQueue's flush timer is unref'd (store/commit-queue.ts realTimer): when the last polls of a
+// round wait for their commit, nothing else may hold the event loop, and Node would exit (code 13,
+// unsettled top-level await). The daemon's HTTP server and ticker hold it there; this does here.
+const keepAlive = setInterval(() => {}, 1000);
 const netwatch = await measure('self', selfCpu, async () => {
   const failures = await inParallel(N, C, async (i) => {
     const r = await poller.poll(devices[i] as (typeof devices)[number]);
@@ -174,13 +225,22 @@ const netwatch = await measure('self', selfCpu, async () => {
     return r.ok;
   });
   await metrics.render();
+  // Every commit of this round done (each poll already waited for its own, as in the daemon):
+  // its bytes belong to this round.
+  await queue.drain();
+  perRound.push({ ...written });
+  Object.assign(written, { commits: 0, memories: 0, memoryBytes: 0, events: 0 });
   return failures;
 });
+clearInterval(keepAlive);
 const series = (await metrics.render()).split('\n').filter((l) => l.startsWith('netwatch_')).length;
 globalThis.gc?.();
 const liveHeapMiB = process.memoryUsage().heapUsed / 1048576;
 await queue.drain();
 const events = (await opened.store.queryEvents({})).length;
+const dbFiles = readdirSync(storage)
+  .map((f) => `${f} ${(statSync(join(storage, f)).size / 1048576).toFixed(1)} MiB`)
+  .join(', ');
 await opened.store.close();
 rmSync(storage, { recursive: true, force: true });
 mux.close();
@@ -254,7 +314,47 @@ console.log(
     requests / (netwatch.polls + N) / exporterPackets,
   ),
 );
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+const bytesPerPoll = (f: Figures) => sum(f.writeBytes) / f.polls;
+console.log(
+  row(
+    'disk bytes written per device poll',
+    bytesPerPoll(netwatch).toFixed(0),
+    bytesPerPoll(exporter).toFixed(0),
+  ),
+);
 console.log(row('failed polls', String(netwatch.failures), String(exporter.failures)));
+const MB = 1e6;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+console.log(
+  `\nnetwatch disk writes (write_bytes of /proc/self/io: database, WAL and their fsyncs${values['no-memory'] ? '; --no-memory: events only, device memory never written' : ''}):`,
+);
+const [warm, ...measured] = perRound;
+const describeRound = (label: string, bytes: number, w: typeof written | undefined) =>
+  `  ${label.padEnd(14)} ${kib(bytes).padStart(12)} = ${(bytes / N).toFixed(0).padStart(6)} B/poll; ${w?.commits ?? 0} commits, ${w?.memories ?? 0} memories written (${kib(w?.memoryBytes ?? 0)} of JSON), ${w?.events ?? 0} events`;
+console.log(describeRound('warm-up', netwatch.warmupWriteBytes, warm));
+netwatch.writeBytes.forEach((bytes, r) => {
+  console.log(describeRound(`round ${r + 1}`, bytes, measured[r]));
+});
+console.log(`  store after the run: ${dbFiles}`);
+const measuredPerPoll = bytesPerPoll(netwatch);
+const per10k = (perPoll: number) => `${((perPoll * 10_000) / 30 / MB).toFixed(3)} MB/s`;
+console.log(
+  `  measured rounds: ${measuredPerPoll.toFixed(0)} B per device poll → 10,000 devices every 30 s: ${per10k(measuredPerPoll)} (target < 2 MB/s)`,
+);
+// Each device's memory is checkpointed every 10 polls even when nothing changed (pipeline.ts):
+// the 11th poll of each device (warm-up + 10 measured rounds) is one. With fewer rounds the
+// checkpoint is estimated by the warm-up round, which writes every device's memory once too.
+if (ROUNDS >= 10)
+  console.log(
+    `  ${ROUNDS} measured rounds after the warm-up include the 10-poll checkpoint of every device (round 10): the figure above is the amortised one`,
+  );
+else {
+  const amortised = (measuredPerPoll * 9 + netwatch.warmupWriteBytes / N) / 10;
+  console.log(
+    `  no 10-poll checkpoint in ${ROUNDS} rounds; amortised with one per 10 polls (estimated by the warm-up round): ${amortised.toFixed(0)} B per device poll → ${per10k(amortised)}`,
+  );
+}
 console.log(
   `netwatch live heap after a full GC: ${liveHeapMiB.toFixed(0)} MiB (snapshots and memory of every device; RSS also holds V8's unreturned pages)`,
 );

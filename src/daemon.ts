@@ -149,6 +149,7 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
 
   const snmpDevices = () => config.devices.filter((d) => d.snmp);
   metrics.setDevices(config.devices);
+  metrics.watchSchedule(scheduler);
   scheduler.setDevices(snmpDevices(), clock.monotonicMs(), { immediately: true });
 
   const retention = async () => {

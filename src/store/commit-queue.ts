@@ -124,7 +124,7 @@ export class CommitQueue {
         this.#backoffMs = 0;
         this.#health = { ok: true };
       } else {
-        const [first, max] = this.deps.retryMs ?? [1000, 30_000];
+        const [first, max] = this.deps.retryMs ?? [1000, 10_000];
         this.#backoffMs = this.#backoffMs === 0 ? first : Math.min(max, this.#backoffMs * 2);
       }
       for (const w of waiters) w(ok);

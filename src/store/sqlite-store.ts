@@ -17,29 +17,51 @@ import type { Schema } from './schema.js';
 
 export const DB_FILE = 'netwatch.db';
 
-/** A write transaction takes the write lock at BEGIN: no deadlock upgrading from a read lock. */
-class ImmediateSqliteDriver extends SqliteDriver {
+type DialectConfig = ConstructorParameters<typeof SqliteDialect>[0];
+
+/**
+ * Two departures from kysely's SQLite driver. A write transaction takes the write lock at BEGIN
+ * (`begin immediate`: no deadlock upgrading a read lock when `netwatch events` or a second
+ * process is reading). And a ROLLBACK after SQLite already rolled back by itself (it does on
+ * SQLITE_FULL and some I/O errors) is skipped: kysely would otherwise replace the real error,
+ * "disk full", with "cannot rollback - no transaction is active".
+ */
+class NetwatchSqliteDriver extends SqliteDriver {
+  constructor(
+    config: DialectConfig,
+    private readonly sqlite: Database.Database,
+  ) {
+    super(config);
+  }
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.sqlite.inTransaction) await super.rollbackTransaction(connection);
+  }
 }
-class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
-  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+class NetwatchSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly config: DialectConfig = { database: sqlite },
+  ) {
     super(config);
-    this.#config = config;
   }
   override createDriver() {
-    return new ImmediateSqliteDriver(this.#config);
+    return new NetwatchSqliteDriver(this.config, this.sqlite);
   }
 }
 
-/** SQLite result codes a monitor must survive: full disk, I/O errors, locks. */
-const EXPECTED = /^SQLITE_(FULL|IOERR|BUSY|LOCKED|CANTOPEN|READONLY|PROTOCOL|NOMEM)/;
+/**
+ * SQLite result codes that say the statement or the data is wrong (a bug): everything else SQLite
+ * reports (full disk, I/O errors, locks, a file gone read-only…) is a condition to survive and
+ * retry, never a reason to drop what was found.
+ */
+const BUG = /^SQLITE_(ERROR|CONSTRAINT|MISMATCH|RANGE|TOOBIG|MISUSE|AUTH|FORMAT|NOTADB|SCHEMA)/;
 
 export const classifySqliteError: ErrorClassifier = (error) => {
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string' || !EXPECTED.test(code)) return undefined;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_') || BUG.test(code)) return undefined;
   const message = error instanceof Error ? error.message : String(error);
   return { retryable: true, message: `${code.startsWith('SQLITE_FULL') ? 'disk full' : code}: ${message}` };
 };
@@ -80,10 +102,12 @@ export class SqliteStore extends KyselyStore {
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       sqlite.pragma('busy_timeout = 5000');
+      // The WAL restarts after each checkpoint; this truncates what it grew to in a burst.
+      sqlite.pragma('journal_size_limit = 16777216');
     } catch (error) {
       return { ok: false, reason: `cannot open ${path}: ${error instanceof Error ? error.message : String(error)}` };
     }
-    const db = new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Schema>({ dialect: new NetwatchSqliteDialect(sqlite) });
     const wallMs = options.wallMs ?? Date.now;
     let imported: ImportReport | undefined;
     try {

@@ -66,3 +66,14 @@ export class SnmpsimLab {
     if (this.#timer) clearInterval(this.#timer);
   }
 }
+
+/**
+ * snmpsim does not pick up new data files (real-services.md §2): after writing labs with new
+ * community names, restart it once (0.3 s) so it serves them.
+ */
+export async function serveNewLabs(run: string): Promise<void> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const script = join(import.meta.dirname, '../../scripts/test-services.sh');
+  await promisify(execFile)('bash', [script, 'restart-snmpsim', run], { timeout: 30_000 });
+}

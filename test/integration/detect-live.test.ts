@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { PORTS } from '../helpers/lab.js';
 import { CLI, type RunningNetwatch, startNetwatch, waitForHttp } from '../helpers/netwatch-process.js';
 import { SnmpsimLab } from '../helpers/snmpsim-lab.js';
+import { type StoredEvent, storedEvents } from '../helpers/stored-events.js';
 
 /**
  * `netwatch run` polling the real ex4600mp recording on snmpsim while the test moves the device
@@ -31,22 +32,8 @@ afterEach(async () => {
   await netwatch?.stop();
 });
 
-interface JournalLine {
-  readonly id: string;
-  readonly time: string;
-  readonly type: string;
-  readonly summary: string;
-  readonly details: Record<string, unknown>;
-}
-
-const journal = (dir: string): JournalLine[] => {
-  const path = join(dir, 'data', 'events.jsonl');
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as JournalLine);
-};
+type JournalLine = StoredEvent;
+const journal = (dir: string): JournalLine[] => storedEvents(join(dir, 'data'));
 
 const config = (community: string, port: number) => `
 http: { listen: 127.0.0.1:${port} }
@@ -155,27 +142,6 @@ describe('live detection against snmpsim', () => {
       /netwatch_events_total\{device="asw1-eqsin",site="eqsin",type="traffic_drop",severity="critical"\} 1/,
     );
   }, 90_000);
-
-  it('kill -9 right after events are journaled, then restart: every event still there, none duplicated', async () => {
-    lab = new SnmpsimLab(snmpsim.dataDir, 'lab2', KEEP);
-    lab.change((l) => l.role(0, 1).role(1, 2));
-    await sleep(1200);
-    netwatch = startNetwatch(config('lab2', 19879));
-    const dir = netwatch.dir;
-    await waitForHttp('http://127.0.0.1:19879/readyz');
-    lab.change((l) => l.role(0, 2).role(1, 1).role(5, 0));
-    await until(() => (journal(dir).length >= 2 ? true : undefined), 6 * INTERVAL_MS, 'events');
-    expect(await netwatch.stop('SIGKILL')).toBe(null);
-    const before = journal(dir);
-    expect(before.map((e) => e.type).sort()).toEqual(['master_switchover', 'member_down']);
-
-    // Restart in the same folder: same devices.yaml, same storage.
-    netwatch = startNetwatch(config('lab2', 19879), {}, dir);
-    await waitForHttp('http://127.0.0.1:19879/readyz');
-    await sleep(3 * INTERVAL_MS);
-    const after = journal(dir);
-    expect(after).toEqual(before);
-  }, 60_000);
 
   it('benign: snmpsim restarted (agent restart, counters reset with a discontinuity) raises nothing', async () => {
     lab = new SnmpsimLab(snmpsim.dataDir, 'lab3', KEEP);

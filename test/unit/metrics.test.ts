@@ -125,7 +125,7 @@ describe('metrics exposition', () => {
     );
   });
 
-  it('renders 2,000 devices × 48 interfaces quickly', async () => {
+  it('renders 2,000 devices × 16 interfaces quickly', async () => {
     const m = new Metrics({ processMetrics: false });
     const devices = Array.from({ length: 2000 }, (_, i) => device(`sw${i}`, 161, v2c('x')));
     m.setDevices(devices);
@@ -140,7 +140,7 @@ describe('metrics exposition', () => {
           interfaces: {
             supported: true,
             value: Array.from(
-              { length: 48 },
+              { length: 16 },
               (_, i) => ({ ...ifs[0], index: i + 1, name: `ge-0/0/${i}` }) as (typeof ifs)[number],
             ),
           },
@@ -149,9 +149,10 @@ describe('metrics exposition', () => {
     const started = performance.now();
     const text = await m.render();
     const ms = performance.now() - started;
-    expect(text.length).toBeGreaterThan(1_000_000);
-    // BENCHMARKS.md: ~0.2 s; a generous bound so a busy CI box does not flake.
-    expect(ms).toBeLessThan(2_000);
+    expect(text.length).toBeGreaterThan(500_000);
+    // A regression guard sized for the fast loop (~0.15 s here): bench/poll.ts measures the real
+    // fleet (2,000 × 48, ~0.2 s in BENCHMARKS.md). Generous so a busy CI box does not flake.
+    expect(ms).toBeLessThan(1_500);
   });
 });
 
