@@ -1,6 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,7 +91,9 @@ const ALARMS = [
   ['yellow', 'Rescue configuration is not set'],
 ] as const;
 const ifName = () => `${pick(['ge', 'xe', 'et', 'mge'])}-${int(0, 3)}/${int(0, 1)}/${int(0, 47)}`;
-const alias = () => pick(['uplink to dsw1', 'uplink to dsw2', 'srv-db-', 'srv-web-', 'storage-', 'oob-mgmt', 'k8s-node-']) + int(1, 999);
+const alias = () =>
+  pick(['uplink to dsw1', 'uplink to dsw2', 'srv-db-', 'srv-web-', 'storage-', 'oob-mgmt', 'k8s-node-']) +
+  int(1, 999);
 
 const WEIGHTS: readonly (readonly [EventType, number])[] = [
   ['interface_down', 22],
@@ -115,8 +127,17 @@ function pickType(): EventType {
 type Details = Record<string, string | number | boolean | null>;
 
 /** A realistic summary, details (~200–400 bytes of JSON) and the "about" part of the fact. */
-function content(type: EventType, device: string, time: number): { summary: string; details: Details; about: string } {
-  const poll = { poll_ms: int(180, 2400), requests: int(2, 7), agent: 'snmp', sys_uptime_s: int(3600, 90_000_000) };
+function content(
+  type: EventType,
+  device: string,
+  time: number,
+): { summary: string; details: Details; about: string } {
+  const poll = {
+    poll_ms: int(180, 2400),
+    requests: int(2, 7),
+    agent: 'snmp',
+    sys_uptime_s: int(3600, 90_000_000),
+  };
   switch (type) {
     case 'interface_down':
     case 'interface_up': {
@@ -134,7 +155,11 @@ function content(type: EventType, device: string, time: number): { summary: stri
         out_bps_before: int(0, 4_000_000_000),
         ...poll,
       };
-      return { summary: `${name} (${details.alias}) went ${up ? 'up' : 'down'} on ${device}`, details, about: `interface=${name}` };
+      return {
+        summary: `${name} (${details.alias}) went ${up ? 'up' : 'down'} on ${device}`,
+        details,
+        about: `interface=${name}`,
+      };
     }
     case 'config_change': {
       const index = int(1, 90_000);
@@ -156,7 +181,9 @@ function content(type: EventType, device: string, time: number): { summary: stri
     case 'device_reachable': {
       const down = type === 'device_unreachable';
       return {
-        summary: down ? `${device} stopped answering SNMP (3 polls in a row: timeout)` : `${device} answers SNMP again`,
+        summary: down
+          ? `${device} stopped answering SNMP (3 polls in a row: timeout)`
+          : `${device} answers SNMP again`,
         details: {
           scope: 'snmp',
           reason: down ? pick(['timeout', 'refused', 'resolve']) : 'ok',
@@ -173,7 +200,14 @@ function content(type: EventType, device: string, time: number): { summary: stri
       const [color, text] = pick(ALARMS);
       return {
         summary: `${color} alarm ${type === 'alarm_raised' ? 'raised' : 'cleared'} on ${device}: ${text}`,
-        details: { color, text, alarm_count: int(0, 4), red_count: int(0, 2), yellow_count: int(0, 3), ...poll },
+        details: {
+          color,
+          text,
+          alarm_count: int(0, 4),
+          red_count: int(0, 2),
+          yellow_count: int(0, 3),
+          ...poll,
+        },
         about: `color=${color}`,
       };
     }
@@ -186,14 +220,28 @@ function content(type: EventType, device: string, time: number): { summary: stri
         summary: drop
           ? `throughput on ${device} fell to ${Math.round((now / baseline) * 100)} % of its baseline`
           : `throughput on ${device} is back to ${Math.round((now / baseline) * 100)} % of its baseline`,
-        details: { scope: 'device', baseline_bps: baseline, current_bps: now, drop_ratio: 0.5, recover_ratio: 0.8, for_polls: 2, ...poll },
+        details: {
+          scope: 'device',
+          baseline_bps: baseline,
+          current_bps: now,
+          drop_ratio: 0.5,
+          recover_ratio: 0.8,
+          for_polls: 2,
+          ...poll,
+        },
         about: 'scope=device',
       };
     }
     case 'poll_degraded':
       return {
         summary: `polls of ${device} miss their deadline (5 in a row) although it answers`,
-        details: { scope: 'deadline', deadline_ms: 10_000, missed: 5, slowest_ms: int(10_000, 30_000), ...poll },
+        details: {
+          scope: 'deadline',
+          deadline_ms: 10_000,
+          missed: 5,
+          slowest_ms: int(10_000, 30_000),
+          ...poll,
+        },
         about: 'scope=deadline',
       };
     case 'process_crash':
@@ -224,21 +272,41 @@ function content(type: EventType, device: string, time: number): { summary: stri
       const serial = `PE37${int(10_000, 99_999)}${int(1000, 9999)}`;
       return {
         summary: `VC member ${member} (${serial}) ${type === 'member_reboot' ? 'rebooted' : type === 'member_down' ? 'left the virtual chassis' : 'rejoined the virtual chassis'} on ${device}`,
-        details: { member, serial, model: 'ex4300-48mp', role: pick(['linecard', 'backup']), uptime_s: int(60, 900), previous_uptime_s: int(100_000, 90_000_000), ...poll },
+        details: {
+          member,
+          serial,
+          model: 'ex4300-48mp',
+          role: pick(['linecard', 'backup']),
+          uptime_s: int(60, 900),
+          previous_uptime_s: int(100_000, 90_000_000),
+          ...poll,
+        },
         about: `member=${member}|serial=${serial}`,
       };
     }
     case 'device_reboot':
       return {
         summary: `${device} rebooted (uptime ${int(60, 600)} s; member uptimes agree)`,
-        details: { scope: 'device', previous_uptime_s: int(100_000, 90_000_000), engine_boots: int(2, 60), reason: pick(['power cycle', 'reboot requested', 'unknown']), ...poll },
+        details: {
+          scope: 'device',
+          previous_uptime_s: int(100_000, 90_000_000),
+          engine_boots: int(2, 60),
+          reason: pick(['power cycle', 'reboot requested', 'unknown']),
+          ...poll,
+        },
         about: `boot=${new Date(time - 120_000).toISOString()}`,
       };
     case 'master_switchover': {
       const from = int(0, 1);
       return {
         summary: `VC master moved from member ${from} to member ${1 - from} on ${device}`,
-        details: { from, to: 1 - from, reason: pick(['relinquished', 'master failure', 'manual']), switchover_count: int(1, 20), ...poll },
+        details: {
+          from,
+          to: 1 - from,
+          reason: pick(['relinquished', 'master failure', 'manual']),
+          switchover_count: int(1, 20),
+          ...poll,
+        },
         about: `member=${1 - from}`,
       };
     }
@@ -251,7 +319,9 @@ function content(type: EventType, device: string, time: number): { summary: stri
 const fmtMiB = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
 const sizeOf = (path: string) => (existsSync(path) ? statSync(path).size : 0);
 
-console.log(`bench/store: ${N.toLocaleString('en')} events over 400 days, ${D.toLocaleString('en')} devices, in ${dir}`);
+console.log(
+  `bench/store: ${N.toLocaleString('en')} events over 400 days, ${D.toLocaleString('en')} devices, in ${dir}`,
+);
 const opened = await SqliteStore.open(dir);
 if (!opened.ok) throw new Error(opened.reason);
 await opened.store.close();
@@ -276,7 +346,9 @@ db.pragma('temp_store = MEMORY');
 // The plain indexes are dropped for the fill and made again from their own SQL (identical
 // schema): one sorted build each instead of 5 M random inserts. The unique ones stay.
 const plainIndexes = db
-  .prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'events' and sql is not null")
+  .prepare(
+    "select name, sql from sqlite_master where type = 'index' and tbl_name = 'events' and sql is not null",
+  )
   .all() as { name: string; sql: string }[];
 for (const index of plainIndexes) db.exec(`drop index "${index.name}"`);
 const insert = db.prepare(
@@ -305,7 +377,8 @@ const fillBatch = db.transaction((from: number, to: number) => {
     const fact = `${about === '' ? at : `${about}|${at}`}${factNeedsCounter ? `|n=${counter}` : ''}`;
     const detailsJson = JSON.stringify(details);
     detailBytes += detailsJson.length;
-    const source = type === 'config_change' || type === 'process_crash' ? pick(['poll', 'syslog', 'trap']) : 'poll';
+    const source =
+      type === 'config_change' || type === 'process_crash' ? pick(['poll', 'syslog', 'trap']) : 'poll';
     seqs[d] = (seqs[d] ?? 0) + 1;
     insert.run(
       eventId(time, counter),
@@ -327,7 +400,9 @@ const fillBatch = db.transaction((from: number, to: number) => {
 for (let from = 0; from < N; from += BATCH) {
   fillBatch(from, Math.min(N, from + BATCH));
   if ((from + BATCH) % 1_000_000 === 0)
-    console.log(`  ${((from + BATCH) / 1e6).toFixed(0)} M events, ${((performance.now() - fillStarted) / 1000).toFixed(0)} s`);
+    console.log(
+      `  ${((from + BATCH) / 1e6).toFixed(0)} M events, ${((performance.now() - fillStarted) / 1000).toFixed(0)} s`,
+    );
 }
 const insertSeq = db.prepare('insert into device_seq (device, last_seq) values (?, ?)');
 const meta = db.prepare(
@@ -362,13 +437,21 @@ const plans: [string, string, unknown[]][] = [
   ],
 ];
 const planOf = (sqlText: string, params: unknown[]) =>
-  (db.prepare(`explain query plan ${sqlText}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('; ');
+  (db.prepare(`explain query plan ${sqlText}`).all(...params) as { detail: string }[])
+    .map((r) => r.detail)
+    .join('; ');
 const planLines = plans.map(([label, sqlText, params]) => `  ${label.padEnd(24)} ${planOf(sqlText, params)}`);
-const targetCount = (db.prepare('select count(*) as c from events where device = ?').get(targetName) as { c: number }).c;
-const targetRecent = (
-  db.prepare('select count(*) as c from events where device = ? and time >= ?').get(targetName, now - 3_600_000) as { c: number }
+const targetCount = (
+  db.prepare('select count(*) as c from events where device = ?').get(targetName) as { c: number }
 ).c;
-const allRecent = (db.prepare('select count(*) as c from events where time >= ?').get(now - 3_600_000) as { c: number }).c;
+const targetRecent = (
+  db
+    .prepare('select count(*) as c from events where device = ? and time >= ?')
+    .get(targetName, now - 3_600_000) as { c: number }
+).c;
+const allRecent = (
+  db.prepare('select count(*) as c from events where time >= ?').get(now - 3_600_000) as { c: number }
+).c;
 db.close();
 const fillS = (performance.now() - fillStarted) / 1000;
 const dbBytes = sizeOf(join(dir, DB_FILE)) + sizeOf(join(dir, `${DB_FILE}-wal`));
@@ -379,7 +462,9 @@ console.log(
 console.log(
   `file: ${fmtMiB(dbBytes)} (${(dbBytes / N).toFixed(0)} bytes per event with its indexes; details JSON ${(detailBytes / N).toFixed(0)} bytes on average)`,
 );
-console.log(`${targetName}: ${targetCount} events, ${targetRecent} in the last hour; whole fleet: ${allRecent} in the last hour`);
+console.log(
+  `${targetName}: ${targetCount} events, ${targetRecent} in the last hour; whole fleet: ${allRecent} in the last hour`,
+);
 console.log('query plans:');
 for (const line of planLines) console.log(line);
 
@@ -434,7 +519,9 @@ writeFileSync(
 
 // --- 2. netwatch events -----------------------------------------------------------------------
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-function run(args: readonly string[]): Promise<{ ms: number; code: number | null; lines: number; stderr: string }> {
+function run(
+  args: readonly string[],
+): Promise<{ ms: number; code: number | null; lines: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const argv = args[0] === 'node' ? args.slice(1) : [CLI, ...args];
@@ -451,7 +538,8 @@ function run(args: readonly string[]): Promise<{ ms: number; code: number | null
     child.once('close', (code) => resolve({ ms: performance.now() - started, code, lines, stderr }));
   });
 }
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const median = (xs: readonly number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 
 async function timed(label: string, args: readonly string[], targetMs?: number): Promise<number> {
@@ -459,7 +547,8 @@ async function timed(label: string, args: readonly string[], targetMs?: number):
   let lines = 0;
   for (let r = 0; r < RUNS; r += 1) {
     const result = await run(args);
-    if (result.code !== 0) throw new Error(`netwatch ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    if (result.code !== 0)
+      throw new Error(`netwatch ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
     times.push(result.ms);
     lines = result.lines;
   }
@@ -475,7 +564,11 @@ async function timed(label: string, args: readonly string[], targetMs?: number):
 console.log(`\nnetwatch events (a new process per run, wall time spawn → exit):`);
 await timed('node itself (node -e 0)', ['node', '-e', '0']);
 await timed('netwatch --version', ['--version']);
-await timed(`--device ${targetName} --since 1h`, ['events', '-c', configFile, '--device', targetName, '--since', '1h'], 200);
+await timed(
+  `--device ${targetName} --since 1h`,
+  ['events', '-c', configFile, '--device', targetName, '--since', '1h'],
+  200,
+);
 await timed(`--device ${targetName}`, ['events', '-c', configFile, '--device', targetName]);
 await timed('--since 1h (every device)', ['events', '-c', configFile, '--since', '1h']);
 
@@ -485,13 +578,17 @@ await timed('--since 1h (every device)', ['events', '-c', configFile, '--since',
 const importProbe = `const t = {}; for (const m of ['zod', 'yaml', './dist/src/cli/check.js', 'kysely', 'better-sqlite3', './dist/src/cli/events.js']) { const s = performance.now(); await import(m); t[m] = Math.round(performance.now() - s); } console.log(JSON.stringify(t));`;
 const imports: Record<string, number[]> = {};
 for (let r = 0; r < RUNS; r += 1) {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', importProbe], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', importProbe], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
   await new Promise((resolve) => child.once('close', resolve));
-  for (const [m, ms] of Object.entries(JSON.parse(out) as Record<string, number>)) (imports[m] ??= []).push(ms);
+  for (const [m, ms] of Object.entries(JSON.parse(out) as Record<string, number>))
+    (imports[m] ??= []).push(ms);
 }
 console.log(
   `  module load in a fresh process (median ms, in load order): ${Object.entries(imports)
@@ -517,11 +614,14 @@ console.log(
 
 // --- 3. netwatch run ---------------------------------------------------------------------------
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rssMiB = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 const logFile = join(dir, 'daemon.log');
 const logFd = openSync(logFile, 'w');
 const spawnedAt = performance.now();
-const daemon: ChildProcess = spawn(process.execPath, [CLI, 'run', '-c', configFile], { stdio: ['ignore', logFd, logFd] });
+const daemon: ChildProcess = spawn(process.execPath, [CLI, 'run', '-c', configFile], {
+  stdio: ['ignore', logFd, logFd],
+});
 closeSync(logFd);
 let exited: number | null | undefined;
 const exit = new Promise<void>((resolve) =>
@@ -544,11 +644,15 @@ while (healthyMs === undefined && exited === undefined && performance.now() - sp
 }
 console.log(`\nnetwatch run (${DAEMON_DEVICES} devices at 127.0.0.1 ports nobody answers on, interval 60s):`);
 if (healthyMs === undefined) {
-  console.log(`  daemon did not answer /healthz (exit ${String(exited)}); log: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
+  console.log(
+    `  daemon did not answer /healthz (exit ${String(exited)}); log: ${readFileSync(logFile, 'utf8').slice(-2000)}`,
+  );
   if (exited === undefined) daemon.kill('SIGKILL');
   process.exit(1);
 }
-console.log(`  start: spawn → /healthz 200       ${healthyMs.toFixed(0).padStart(6)} ms   target < 3000 ms: ${verdict(healthyMs < 3000)}`);
+console.log(
+  `  start: spawn → /healthz 200       ${healthyMs.toFixed(0).padStart(6)} ms   target < 3000 ms: ${verdict(healthyMs < 3000)}`,
+);
 await sleep(SETTLE_MS);
 const metricsText = await (await fetch(`${base}/metrics`)).text();
 const heapUsed = Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(metricsText)?.[1] ?? Number.NaN);
@@ -566,7 +670,10 @@ if (exited === undefined) {
   console.log('  daemon still running 30 s after SIGTERM: killed');
   daemon.kill('SIGKILL');
   await exit;
-} else console.log(`  stop: SIGTERM → exit ${exited}            ${(performance.now() - stopAt).toFixed(0).padStart(6)} ms`);
+} else
+  console.log(
+    `  stop: SIGTERM → exit ${exited}            ${(performance.now() - stopAt).toFixed(0).padStart(6)} ms`,
+  );
 
 if (keep) console.log(`\nkept: ${dir} (devices.yaml, netwatch.db, daemon.log)`);
 else rmSync(dir, { recursive: true, force: true });

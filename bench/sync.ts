@@ -10,14 +10,20 @@ import { SqliteStore } from '../src/store/sqlite-store.js';
  * same disk in one run. `node dist/bench/sync.js [--commits 300] [--dir D]` (D on a real disk,
  * not tmpfs: the point is the fsync). Figures in docs/decisions/0004-sqlite-store.md.
  */
-const { values } = parseArgs({ options: { commits: { type: 'string', default: '300' }, dir: { type: 'string', default: '.' } } });
+const { values } = parseArgs({
+  options: { commits: { type: 'string', default: '300' }, dir: { type: 'string', default: '.' } },
+});
 const N = Number(values.commits);
 
 const writeBytes = () => Number(/write_bytes: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? 0);
 const memory = (device: string, t: number) => ({
   ...emptyMemory(device, t),
   // About the size of a 48-port switch's memory: counters and names.
-  padding: Array.from({ length: 48 }, (_, i) => ({ name: `ge-0/0/${i}`, in: BigInt(t) * 1000n + BigInt(i), out: BigInt(t) })),
+  padding: Array.from({ length: 48 }, (_, i) => ({
+    name: `ge-0/0/${i}`,
+    in: BigInt(t) * 1000n + BigInt(i),
+    out: BigInt(t),
+  })),
 });
 const event = (device: string, i: number): EventDraft => ({
   time: Date.now(),
@@ -37,9 +43,15 @@ async function run(sync: 'FULL' | 'NORMAL') {
   if (!opened.ok) throw new Error(opened.reason);
   const store = opened.store;
   const shapes = {
-    'one poll: 1 event + its memory': (i: number) => [{ device: 'd0', events: [event('d0', i)], memory: { memory: memory('d0', i), identity: 'x' } }],
+    'one poll: 1 event + its memory': (i: number) => [
+      { device: 'd0', events: [event('d0', i)], memory: { memory: memory('d0', i), identity: 'x' } },
+    ],
     'one tick: 100 memories': (i: number) =>
-      Array.from({ length: 100 }, (_, k) => ({ device: `d${k}`, events: [], memory: { memory: memory(`d${k}`, i), identity: 'x' } })),
+      Array.from({ length: 100 }, (_, k) => ({
+        device: `d${k}`,
+        events: [],
+        memory: { memory: memory(`d${k}`, i), identity: 'x' },
+      })),
   };
   const out: string[] = [];
   for (const [name, make] of Object.entries(shapes)) {
@@ -47,7 +59,9 @@ async function run(sync: 'FULL' | 'NORMAL') {
     const start = performance.now();
     for (let i = 0; i < N; i += 1) await store.commit(make(i) as Parameters<typeof store.commit>[0]);
     const ms = (performance.now() - start) / N;
-    out.push(`${sync.padEnd(6)}  ${name.padEnd(32)} ${ms.toFixed(2).padStart(7)} ms/commit  ${((writeBytes() - bytes) / N / 1024).toFixed(1).padStart(7)} KiB written/commit`);
+    out.push(
+      `${sync.padEnd(6)}  ${name.padEnd(32)} ${ms.toFixed(2).padStart(7)} ms/commit  ${((writeBytes() - bytes) / N / 1024).toFixed(1).padStart(7)} KiB written/commit`,
+    );
   }
   await store.close();
   rmSync(dir, { recursive: true, force: true });

@@ -78,8 +78,13 @@ export function apiRoutes(deps: ApiDeps): Record<string, Handler> {
     '/readyz': () => {
       const health = queue.health;
       if (!health.ok)
-        return text(503, `store: ${health.reason ?? 'failing'}; ${queue.pendingEvents} events held in memory\n`);
-      return deps.ready() ? text(200, 'ready\nstore: ok\n') : text(503, 'waiting for the first poll of every device\n');
+        return text(
+          503,
+          `store: ${health.reason ?? 'failing'}; ${queue.pendingEvents} events held in memory\n`,
+        );
+      return deps.ready()
+        ? text(200, 'ready\nstore: ok\n')
+        : text(503, 'waiting for the first poll of every device\n');
     },
     '/api/devices': () =>
       json(
@@ -91,9 +96,11 @@ export function apiRoutes(deps: ApiDeps): Record<string, Handler> {
       const type = query.get('type');
       const since = query.get('since');
       const device = query.get('device');
-      if (type !== null && !TYPE.test(type)) return json(400, { error: 'type takes an event type such as master_switchover' });
+      if (type !== null && !TYPE.test(type))
+        return json(400, { error: 'type takes an event type such as master_switchover' });
       const sinceMs = since === null ? undefined : parseDuration(since);
-      if (since !== null && sinceMs === undefined) return json(400, { error: 'since takes a duration such as 2h' });
+      if (since !== null && sinceMs === undefined)
+        return json(400, { error: 'since takes a duration such as 2h' });
       try {
         const events = await store.queryEvents({
           ...(device !== null ? { device } : {}),

@@ -16,11 +16,21 @@ export async function acceptBaselineNow(
 ): Promise<BaselineOutcome> {
   const current = pipeline.memoryOf(device.name);
   if (!current?.previous)
-    return { ok: false, status: 409, reason: `${device.name} has not been polled successfully yet: nothing to accept` };
+    return {
+      ok: false,
+      status: 409,
+      reason: `${device.name} has not been polled successfully yet: nothing to accept`,
+    };
   let summary = '';
   const committed = await pipeline.operate(device, now, (memory) => {
     const accepted = acceptBaseline(memory, now);
-    const draft = baselineAcceptedDraft({ device: device.name, site: device.site, author, time: now, change: accepted.change });
+    const draft = baselineAcceptedDraft({
+      device: device.name,
+      site: device.site,
+      author,
+      time: now,
+      change: accepted.change,
+    });
     summary = draft.summary;
     return { memory: accepted.memory, events: [draft] };
   });

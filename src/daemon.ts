@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { apiRoutes } from './api.js';
+import { acceptBaselineNow } from './baseline.js';
+import type { Clock } from './clock.js';
 import type { PollResult } from './collect/snapshot.js';
 import { storageDirOf } from './config/storage.js';
 import type { Config, DeviceConfig, SnmpSecurity } from './config/types.js';
-import type { Clock } from './clock.js';
 import { detectSettingsOf } from './detect/settings.js';
 import { type HttpServer, startHttpServer } from './http/server.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics/metrics.js';
 import { Pipeline } from './pipeline.js';
 import { Poller } from './poller.js';
-import { apiRoutes } from './api.js';
 import type { Calendar } from './schedule/calendar.js';
 import { Scheduler } from './schedule/scheduler.js';
 import type { Ticker } from './schedule/ticker.js';
@@ -22,7 +23,6 @@ import { identityOf } from './store/identity.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 import { printable } from './text.js';
-import { acceptBaselineNow } from './baseline.js';
 
 /** `netwatch run` assembled: scheduler → poller → pipeline → store, metrics and the HTTP API. */
 
@@ -78,14 +78,26 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
     onCommitted: ({ recorded }) => {
       metrics.recordEvents(recorded);
       for (const e of recorded)
-        logger.info('event', { device: e.device, type: e.type, severity: e.severity, summary: printable(e.summary) });
+        logger.info('event', {
+          device: e.device,
+          type: e.type,
+          severity: e.severity,
+          summary: printable(e.summary),
+        });
     },
     onError: (error, dropped) => {
       metrics.recordStoreError('commit');
       const lost = dropped.reduce((n, o) => n + o.events.length, 0);
       logger.error(
-        dropped.length > 0 ? 'store commit failed; observations dropped' : 'store commit failed; kept in memory and retried',
-        { error: error.message, ...(dropped.length > 0 ? { devices: dropped.map((o) => o.device).join(','), events_lost: lost } : {}) },
+        dropped.length > 0
+          ? 'store commit failed; observations dropped'
+          : 'store commit failed; kept in memory and retried',
+        {
+          error: error.message,
+          ...(dropped.length > 0
+            ? { devices: dropped.map((o) => o.device).join(','), events_lost: lost }
+            : {}),
+        },
       );
     },
   });
@@ -159,7 +171,9 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
       logger.info('retention', { deleted, before: new Date(before).toISOString() });
     } catch (error) {
       metrics.recordStoreError('retention');
-      logger.error('retention failed; tried again tomorrow', { error: error instanceof Error ? error.message : String(error) });
+      logger.error('retention failed; tried again tomorrow', {
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   };
   calendar.daily('retention', '17 3 * * *', retention);
@@ -189,14 +203,17 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
     httpPort: http.port,
     reload(next) {
       const listenChanged =
-        next.http.listen.host !== config.http.listen.host || next.http.listen.port !== config.http.listen.port;
+        next.http.listen.host !== config.http.listen.host ||
+        next.http.listen.port !== config.http.listen.port;
       const storageChanged = storageDirOf(next) !== storageDirOf(config);
       if (listenChanged)
         logger.warn('http.listen changed: needs a restart; still listening on the old address', {
           listen: `${config.http.listen.host}:${config.http.listen.port}`,
         });
       if (storageChanged)
-        logger.warn('storage.dir changed: needs a restart; still using the old store', { dir: storageDirOf(config) });
+        logger.warn('storage.dir changed: needs a restart; still using the old store', {
+          dir: storageDirOf(config),
+        });
       config = {
         ...next,
         http: listenChanged ? { ...next.http, listen: config.http.listen } : next.http,

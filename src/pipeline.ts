@@ -106,9 +106,7 @@ export class Pipeline {
     const key = stableKey(memory);
     entry.pollsSinceSave += 1;
     const save =
-      events.length > 0 ||
-      entry.saved !== key ||
-      entry.pollsSinceSave >= (this.deps.checkpointEvery ?? 10);
+      events.length > 0 || entry.saved !== key || entry.pollsSinceSave >= (this.deps.checkpointEvery ?? 10);
     if (!save) return events;
     entry.saved = key;
     entry.pollsSinceSave = 0;
@@ -129,7 +127,11 @@ export class Pipeline {
       this.#live.delete(name);
       if (!next) {
         this.#stored.set(name, { memory: entry.memory, identity: entry.identity });
-        void this.deps.queue.submit({ device: name, events: [], memory: { memory: entry.memory, identity: entry.identity } });
+        void this.deps.queue.submit({
+          device: name,
+          events: [],
+          memory: { memory: entry.memory, identity: entry.identity },
+        });
       } else {
         this.deps.logger.info('host or credentials changed: comparing afresh', { device: name });
       }
@@ -144,7 +146,10 @@ export class Pipeline {
   async operate(
     device: DeviceConfig,
     now: number,
-    change: (memory: DeviceMemory) => { readonly memory: DeviceMemory; readonly events: readonly EventDraft[] },
+    change: (memory: DeviceMemory) => {
+      readonly memory: DeviceMemory;
+      readonly events: readonly EventDraft[];
+    },
   ): Promise<boolean> {
     const entry = this.#entry(device, now);
     const next = change(entry.memory);
@@ -165,7 +170,11 @@ export class Pipeline {
       if (entry.pollsSinceSave === 0) continue;
       entry.pollsSinceSave = 0;
       entry.saved = stableKey(entry.memory);
-      void this.deps.queue.submit({ device: name, events: [], memory: { memory: entry.memory, identity: entry.identity } });
+      void this.deps.queue.submit({
+        device: name,
+        events: [],
+        memory: { memory: entry.memory, identity: entry.identity },
+      });
     }
     await this.deps.queue.drain();
   }

@@ -28,7 +28,9 @@ function loginName(env: Environment): string {
   }
 }
 
-type ApiAnswer = { readonly reached: false } | { readonly reached: true; readonly status: number; readonly body: Record<string, unknown> };
+type ApiAnswer =
+  | { readonly reached: false }
+  | { readonly reached: true; readonly status: number; readonly body: Record<string, unknown> };
 
 async function viaDaemon(config: Config, device: string, author: string): Promise<ApiAnswer> {
   const { host, port } = config.http.listen;
@@ -48,7 +50,13 @@ async function viaDaemon(config: Config, device: string, author: string): Promis
   }
 }
 
-async function direct(config: Config, device: DeviceConfig, author: string, now: number, out: Output): Promise<number> {
+async function direct(
+  config: Config,
+  device: DeviceConfig,
+  author: string,
+  now: number,
+  out: Output,
+): Promise<number> {
   const opened = await SqliteStore.open(storageDirOf(config));
   if (!opened.ok) {
     out.error(`netwatch baseline: ${opened.reason}`);
@@ -62,8 +70,20 @@ async function direct(config: Config, device: DeviceConfig, author: string, now:
       return 1;
     }
     const accepted = acceptBaseline(stored.memory, now);
-    const draft = baselineAcceptedDraft({ device: device.name, site: device.site, author, time: now, change: accepted.change });
-    await store.commit([{ device: device.name, events: [draft], memory: { memory: accepted.memory, identity: stored.identity } }]);
+    const draft = baselineAcceptedDraft({
+      device: device.name,
+      site: device.site,
+      author,
+      time: now,
+      change: accepted.change,
+    });
+    await store.commit([
+      {
+        device: device.name,
+        events: [draft],
+        memory: { memory: accepted.memory, identity: stored.identity },
+      },
+    ]);
     out.print(printable(draft.summary, 500));
     return 0;
   } catch (error) {
@@ -74,7 +94,12 @@ async function direct(config: Config, device: DeviceConfig, author: string, now:
   }
 }
 
-export async function runBaselineAccept(options: BaselineOptions, env: Environment, out: Output, now = Date.now()): Promise<number> {
+export async function runBaselineAccept(
+  options: BaselineOptions,
+  env: Environment,
+  out: Output,
+  now = Date.now(),
+): Promise<number> {
   const loaded = await loadConfigOrReport(options.file, env, out);
   if (!loaded.ok) return loaded.code;
   const config = loaded.config;
@@ -90,6 +115,8 @@ export async function runBaselineAccept(options: BaselineOptions, env: Environme
     out.print(printable(String(answer.body.summary ?? 'baseline accepted'), 500));
     return 0;
   }
-  out.error(`netwatch baseline: the running daemon refused: ${printable(String(answer.body.error ?? answer.status), 300)}`);
+  out.error(
+    `netwatch baseline: the running daemon refused: ${printable(String(answer.body.error ?? answer.status), 300)}`,
+  );
   return 1;
 }

@@ -1,8 +1,8 @@
 import { parseDuration } from '../config/duration.js';
 import type { Environment } from '../config/env.js';
 import { storageDirOf } from '../config/storage.js';
-import { EVENT_TYPES } from '../events/event-type.js';
 import { eventToJson } from '../events/event.js';
+import { EVENT_TYPES } from '../events/event-type.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { printable } from '../text.js';
 import { loadConfigOrReport } from './load-config.js';
@@ -30,7 +30,9 @@ export async function runEvents(
   now = Date.now(),
 ): Promise<number> {
   if (options.type !== undefined && !/^[a-z][a-z0-9_]{0,63}$/.test(options.type)) {
-    out.error(`netwatch events: "${printable(options.type, 80)}" is not an event type; known: ${EVENT_TYPES.join(', ')}`);
+    out.error(
+      `netwatch events: "${printable(options.type, 80)}" is not an event type; known: ${EVENT_TYPES.join(', ')}`,
+    );
     return 2;
   }
   const sinceMs = options.since === undefined ? undefined : parseDuration(options.since);

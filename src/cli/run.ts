@@ -1,9 +1,9 @@
+import { realClock } from '../clock.js';
 import type { Environment } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import { formatProblem } from '../config/problems.js';
 import { startDaemon } from '../daemon.js';
 import { createLogger } from '../log.js';
-import { realClock } from '../clock.js';
 import { createCronCalendar } from '../schedule/calendar.js';
 import { createClockTicker } from '../schedule/ticker.js';
 import { loadConfigOrReport } from './load-config.js';
@@ -27,11 +27,16 @@ export async function runDaemon(file: string, env: Environment, out: Output): Pr
       ticker: createClockTicker({
         clock,
         onError: (error) =>
-          logger.error('scheduler tick failed', { error: error instanceof Error ? error.message : String(error) }),
+          logger.error('scheduler tick failed', {
+            error: error instanceof Error ? error.message : String(error),
+          }),
       }),
       calendar: createCronCalendar({
         onError: (name, error) =>
-          logger.error('calendar job failed', { job: name, error: error instanceof Error ? error.message : String(error) }),
+          logger.error('calendar job failed', {
+            job: name,
+            error: error instanceof Error ? error.message : String(error),
+          }),
       }),
     });
   } catch (error) {

@@ -14,7 +14,16 @@ import type { EventDetails } from './event.js';
  */
 
 /** The details that name what an event is about, in a fixed order. */
-const IDENTITY = ['scope', 'member', 'serial', 'process', 'interface', 'color', 'change_index', 'group'] as const;
+const IDENTITY = [
+  'scope',
+  'member',
+  'serial',
+  'process',
+  'interface',
+  'color',
+  'change_index',
+  'group',
+] as const;
 
 /** `interface=ge-0/0/1` … : what the event is about, from its details. */
 export function aboutOf(details: EventDetails): string {

@@ -62,7 +62,9 @@ export class CommitQueue {
     this.#pendingEvents += observation.events.length;
     this.#trim();
     // While the store is failing, do not make the caller wait for the next retry: polls go on.
-    const done = this.#health.ok ? new Promise<boolean>((resolve) => this.#waiters.push(resolve)) : Promise.resolve(false);
+    const done = this.#health.ok
+      ? new Promise<boolean>((resolve) => this.#waiters.push(resolve))
+      : Promise.resolve(false);
     this.#schedule(this.#backoffMs > 0 ? this.#backoffMs : (this.deps.flushDelayMs ?? 10));
     return done;
   }
@@ -108,7 +110,10 @@ export class CommitQueue {
       this.#pendingEvents -= first.events.length;
       dropped.push(first);
     }
-    this.deps.onError(new StoreError(`store queue over ${max} events: the oldest were dropped`, false), dropped);
+    this.deps.onError(
+      new StoreError(`store queue over ${max} events: the oldest were dropped`, false),
+      dropped,
+    );
   }
 
   #flush(): Promise<void> {
@@ -131,7 +136,7 @@ export class CommitQueue {
     };
     this.#flushing = run().finally(() => {
       this.#flushing = undefined;
-      if (this.#pending.length > 0) this.#schedule(this.#backoffMs > 0 ? this.#backoffMs : 0);
+      if (this.#pending.length > 0) this.#schedule(Math.max(this.#backoffMs, 0));
     });
     return this.#flushing;
   }

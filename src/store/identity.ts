@@ -17,7 +17,8 @@ export function identityOf(device: DeviceConfig, installationKey: string): strin
     community: security?.version === '2c' ? security.community.reveal() : null,
     user: security?.version === 3 ? security.user : null,
     auth: security?.version === 3 ? [security.auth.protocol, security.auth.key.reveal()] : null,
-    priv: security?.version === 3 && security.priv ? [security.priv.protocol, security.priv.key.reveal()] : null,
+    priv:
+      security?.version === 3 && security.priv ? [security.priv.protocol, security.priv.key.reveal()] : null,
     context: security?.version === 3 ? (security.context ?? null) : null,
   };
   return createHmac('sha256', installationKey).update(JSON.stringify(parts)).digest('hex');

@@ -34,7 +34,8 @@ function toRow(line: string, now: number): EventRow | undefined {
     return undefined;
   }
   const time = typeof raw.time === 'string' ? Date.parse(raw.time) : Number.NaN;
-  if (typeof raw.id !== 'string' || typeof raw.device !== 'string' || typeof raw.type !== 'string') return undefined;
+  if (typeof raw.id !== 'string' || typeof raw.device !== 'string' || typeof raw.type !== 'string')
+    return undefined;
   if (!Number.isFinite(time)) return undefined;
   const str = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
   const details = raw.details !== null && typeof raw.details === 'object' ? raw.details : {};
@@ -57,7 +58,11 @@ function toRow(line: string, now: number): EventRow | undefined {
 }
 
 /** Imports `dir`'s legacy files once; undefined when there was nothing to do. */
-export async function importLegacy(db: Kysely<Schema>, dir: string, now: number): Promise<ImportReport | undefined> {
+export async function importLegacy(
+  db: Kysely<Schema>,
+  dir: string,
+  now: number,
+): Promise<ImportReport | undefined> {
   const done = await db.selectFrom('meta').select('value').where('key', '=', MARK).executeTakeFirst();
   if (done) return undefined;
   const journal = join(dir, 'events.jsonl');
@@ -82,7 +87,10 @@ export async function importLegacy(db: Kysely<Schema>, dir: string, now: number)
       chunk = [];
     };
     if (existsSync(journal)) {
-      const lines = createInterface({ input: createReadStream(journal, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+      const lines = createInterface({
+        input: createReadStream(journal, 'utf8'),
+        crlfDelay: Number.POSITIVE_INFINITY,
+      });
       for await (const line of lines) {
         if (line.trim() === '') continue;
         const row = toRow(line, now);
@@ -105,7 +113,11 @@ export async function importLegacy(db: Kysely<Schema>, dir: string, now: number)
         .values({ device, last_seq })
         .onConflict((oc) => oc.column('device').doUpdateSet({ last_seq }))
         .execute();
-    const current = await tx.selectFrom('meta').select('value').where('key', '=', 'event_counter').executeTakeFirst();
+    const current = await tx
+      .selectFrom('meta')
+      .select('value')
+      .where('key', '=', 'event_counter')
+      .executeTakeFirst();
     const next = Math.max(counter, Number(current?.value ?? 0) || 0);
     await tx
       .insertInto('meta')
@@ -127,7 +139,12 @@ export async function importLegacy(db: Kysely<Schema>, dir: string, now: number)
         await tx
           .insertInto('device_memory')
           // Identity unknown (the old files had none): accepted by whatever the config says now.
-          .values({ device: memory.device, identity: '', memory: serializeMemory(memory), saved_at: memory.savedAt })
+          .values({
+            device: memory.device,
+            identity: '',
+            memory: serializeMemory(memory),
+            saved_at: memory.savedAt,
+          })
           .onConflict((oc) => oc.doNothing())
           .execute();
         memories += 1;

@@ -4,13 +4,7 @@ import { faultPoint } from '../fault.js';
 import { eventId } from './event-id.js';
 import { memoryWithDefaults, parseStoredJson, serializeMemory } from './memory-codec.js';
 import type { Schema } from './schema.js';
-import type {
-  CommitResult,
-  EventQuery,
-  Observation,
-  Store,
-  StoredMemory,
-} from './store.js';
+import type { CommitResult, EventQuery, Observation, Store, StoredMemory } from './store.js';
 import { StoreError } from './store.js';
 
 /**
@@ -19,7 +13,9 @@ import { StoreError } from './store.js';
  */
 
 /** Maps a driver error to an expected failure, or undefined for a bug. */
-export type ErrorClassifier = (error: unknown) => { readonly retryable: boolean; readonly message: string } | undefined;
+export type ErrorClassifier = (
+  error: unknown,
+) => { readonly retryable: boolean; readonly message: string } | undefined;
 
 type Row = Selectable<Schema['events']>;
 
@@ -65,7 +61,8 @@ export class KyselyStore implements Store {
     } catch (error) {
       if (error instanceof StoreError) throw error;
       const known = this.classify(error);
-      if (known) throw new StoreError(`store ${op} failed: ${known.message}`, known.retryable, { cause: error });
+      if (known)
+        throw new StoreError(`store ${op} failed: ${known.message}`, known.retryable, { cause: error });
       throw new Error(`store ${op} failed`, { cause: error });
     }
   }
@@ -108,7 +105,9 @@ export class KyselyStore implements Store {
                 summary: draft.summary,
                 details: JSON.stringify(draft.details),
                 fact: draft.fact,
-                witnesses: JSON.stringify([{ source: draft.source, time: new Date(draft.time).toISOString() }]),
+                witnesses: JSON.stringify([
+                  { source: draft.source, time: new Date(draft.time).toISOString() },
+                ]),
                 recorded_at: now,
               };
               const { n: _n, ...values } = row;
@@ -252,9 +251,16 @@ async function witness(tx: Transaction<Schema>, draft: EventDraft): Promise<Reco
   if (!row) return undefined;
   const list = parseJson<{ source: string; time: string }[]>(row.witnesses, []);
   const sighting = { source: draft.source, time: new Date(draft.time).toISOString() };
-  if (list.length < MAX_WITNESSES && !list.some((w) => w.source === sighting.source && w.time === sighting.time)) {
+  if (
+    list.length < MAX_WITNESSES &&
+    !list.some((w) => w.source === sighting.source && w.time === sighting.time)
+  ) {
     list.push(sighting);
-    await tx.updateTable('events').set({ witnesses: JSON.stringify(list) }).where('n', '=', row.n).execute();
+    await tx
+      .updateTable('events')
+      .set({ witnesses: JSON.stringify(list) })
+      .where('n', '=', row.n)
+      .execute();
   }
   return toEvent({ ...row, witnesses: JSON.stringify(list) });
 }

@@ -105,7 +105,11 @@ export async function migrate(
     .addColumn('breaking', 'integer', (c) => c.notNull())
     .addColumn('applied_at', 'bigint', (c) => c.notNull())
     .execute();
-  const done = await db.selectFrom('schema_migrations').select(['version', 'breaking']).orderBy('version').execute();
+  const done = await db
+    .selectFrom('schema_migrations')
+    .select(['version', 'breaking'])
+    .orderBy('version')
+    .execute();
   const known = new Set(migrations.map((m) => m.version));
   const newer = done.filter((d) => !known.has(Number(d.version)) && Number(d.version) > LATEST_VERSION);
   const breaking = newer.filter((d) => Number(d.breaking) === 1);

@@ -105,7 +105,10 @@ export class SqliteStore extends KyselyStore {
       // The WAL restarts after each checkpoint; this truncates what it grew to in a burst.
       sqlite.pragma('journal_size_limit = 16777216');
     } catch (error) {
-      return { ok: false, reason: `cannot open ${path}: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        ok: false,
+        reason: `cannot open ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     const db = new Kysely<Schema>({ dialect: new NetwatchSqliteDialect(sqlite) });
     const wallMs = options.wallMs ?? Date.now;
@@ -119,7 +122,10 @@ export class SqliteStore extends KyselyStore {
       if (options.upTo === undefined) imported = await importLegacy(db, dir, wallMs());
     } catch (error) {
       await db.destroy();
-      return { ok: false, reason: `cannot prepare ${path}: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        ok: false,
+        reason: `cannot prepare ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     return { ok: true, store: new SqliteStore(db, path, wallMs), imported };
   }

@@ -21,7 +21,9 @@ export function storedEvents(storageDir: string): StoredEvent[] {
   const db = new Database(path, { fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
-    const rows = db.prepare('select id, seq, time, type, fact, summary, details, witnesses from events order by n').all() as {
+    const rows = db
+      .prepare('select id, seq, time, type, fact, summary, details, witnesses from events order by n')
+      .all() as {
       id: string;
       seq: number;
       time: number;

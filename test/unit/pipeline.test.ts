@@ -76,7 +76,13 @@ async function rig(lab = new Lab()) {
     await store.loadMemories(),
   );
   const poll = (time: number) =>
-    collectDevice({ device: run.device, address: '127.0.0.1', connector: run.fake, now: () => time, memo: {} });
+    collectDevice({
+      device: run.device,
+      address: '127.0.0.1',
+      connector: run.fake,
+      now: () => time,
+      memo: {},
+    });
   const handle = async (time: number, result?: PollResult) => {
     const found = pipeline.handle(run.device, result ?? (await poll(time)), time);
     await flush();
@@ -96,11 +102,27 @@ describe('pipeline', () => {
 
     // A new process on the same store: the first poll compares against the stored memory.
     const again = new Pipeline(
-      { queue: r.queue, metrics: r.metrics, logger: r.logger, settings: () => TEST_SETTINGS, identityOf: () => 'id' },
+      {
+        queue: r.queue,
+        metrics: r.metrics,
+        logger: r.logger,
+        settings: () => TEST_SETTINGS,
+        identityOf: () => 'id',
+      },
       await r.store.loadMemories(),
     );
     r.lab.age(30);
-    const pending = again.handle(r.run.device, await collectDevice({ device: r.run.device, address: '127.0.0.1', connector: r.run.fake, now: () => 60_000, memo: {} }), 60_000);
+    const pending = again.handle(
+      r.run.device,
+      await collectDevice({
+        device: r.run.device,
+        address: '127.0.0.1',
+        connector: r.run.fake,
+        now: () => 60_000,
+        memo: {},
+      }),
+      60_000,
+    );
     await r.flush();
     expect(await pending).toEqual([]);
     expect(await r.store.queryEvents({ type: 'master_switchover' })).toHaveLength(1);
@@ -125,7 +147,13 @@ describe('pipeline', () => {
     await r.handle(0);
     const good = await (async () => {
       r.lab.age(30);
-      return collectDevice({ device: r.run.device, address: '127.0.0.1', connector: r.run.fake, now: () => 30_000, memo: {} });
+      return collectDevice({
+        device: r.run.device,
+        address: '127.0.0.1',
+        connector: r.run.fake,
+        now: () => 30_000,
+        memo: {},
+      });
     })();
     if (!good.ok) throw new Error('fake poll failed');
     // A snapshot no real parse produces: a bug in detection must not stop the device.

@@ -63,7 +63,9 @@ describe('SQLite store: schema', () => {
       await old.close();
       const store = await open(dir);
       expect(await schemaVersion(store.kysely)).toBe(LATEST_VERSION);
-      expect((await store.queryEvents({})).map((e) => [e.id, e.seq])).toEqual([['20261121T094800Z-000001', 1]]);
+      expect((await store.queryEvents({})).map((e) => [e.id, e.seq])).toEqual([
+        ['20261121T094800Z-000001', 1],
+      ]);
       const next = await store.commit([{ device: 'a', events: [ev('a', 'member_down', 'g')] }]);
       expect(next.recorded[0]?.seq).toBe(2);
       await store.close();
@@ -80,7 +82,9 @@ describe('SQLite store: schema', () => {
     const opened = await SqliteStore.open(dir);
     expect(opened.ok).toBe(false);
     if (!opened.ok)
-      expect(opened.reason).toContain(`schema version ${LATEST_VERSION + 1}, which this netwatch (schema ${LATEST_VERSION}) cannot read`);
+      expect(opened.reason).toContain(
+        `schema version ${LATEST_VERSION + 1}, which this netwatch (schema ${LATEST_VERSION}) cannot read`,
+      );
   });
 
   it('opens a database with a newer non-breaking migration (rolling downgrade)', async () => {
