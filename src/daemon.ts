@@ -232,7 +232,11 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
       scheduler.clearQueue();
       await scheduler.idle(); // polls in flight end by their own deadline
       await http.close();
-      await pipeline.checkpointAll();
+      const stored = await pipeline.checkpointAll();
+      if (!stored)
+        logger.error('the store could not be written at shutdown: events found since it failed are lost', {
+          events: queue.pendingEvents,
+        });
       queue.close();
       if (!deps.store) await db.close();
       mux.close();

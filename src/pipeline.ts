@@ -164,8 +164,8 @@ export class Pipeline {
     });
   }
 
-  /** Writes every memory not written since it last changed (shutdown). */
-  async checkpointAll(): Promise<void> {
+  /** Writes every memory not written since it last changed (shutdown); false if the store failed. */
+  async checkpointAll(): Promise<boolean> {
     for (const [name, entry] of this.#live) {
       if (entry.pollsSinceSave === 0) continue;
       entry.pollsSinceSave = 0;
@@ -176,7 +176,7 @@ export class Pipeline {
         memory: { memory: entry.memory, identity: entry.identity },
       });
     }
-    await this.deps.queue.drain();
+    return this.deps.queue.drain();
   }
 }
 

@@ -143,9 +143,9 @@ export class CommitQueue {
 
   /** True when the batch is stored (or given up as a bug); false when it went back on the queue. */
   async #commit(batch: readonly Observation[]): Promise<boolean> {
+    let result: Awaited<ReturnType<Store['commit']>>;
     try {
-      this.deps.onCommitted(await this.deps.store.commit(batch));
-      return true;
+      result = await this.deps.store.commit(batch);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       if (failure instanceof StoreError && failure.retryable) {
@@ -163,6 +163,13 @@ export class CommitQueue {
       for (const one of batch) if (!(await this.#commit([one]))) allOk = false;
       return allOk;
     }
+    // Outside the try: a throwing listener must not make a stored batch look unstored (and retried).
+    try {
+      this.deps.onCommitted(result);
+    } catch (error) {
+      this.deps.onError(error instanceof Error ? error : new Error(String(error)), []);
+    }
+    return true;
   }
 
   #requeue(batch: readonly Observation[]): void {
