@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { apiRoutes } from './api.js';
 import { acceptBaselineNow } from './baseline.js';
 import type { Clock } from './clock.js';
@@ -19,6 +18,7 @@ import { createResolver } from './snmp/resolve-host.js';
 import type { SnmpConnector } from './snmp/types.js';
 import { UdpMux } from './snmp/udp-mux.js';
 import { CommitQueue } from './store/commit-queue.js';
+import { lockStorage } from './store/daemon-lock.js';
 import { identityOf } from './store/identity.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -55,9 +55,16 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
   const metrics = new Metrics();
 
   let store = deps.store;
+  let lock: ReturnType<typeof lockStorage> | undefined;
   if (!store) {
+    lock = lockStorage(storageDirOf(config));
+    if (!lock.ok)
+      throw new Error(
+        `${storageDirOf(config)} is in use by another netwatch run (pid ${lock.pid}): one daemon per storage.dir`,
+      );
     const opened = await SqliteStore.open(storageDirOf(config), { wallMs });
     if (!opened.ok) {
+      lock.release();
       metrics.recordStoreError('open');
       throw new Error(opened.reason);
     }
@@ -71,7 +78,6 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
       });
   }
   const db = store;
-  const installationKey = await db.installationValue('identity_key', () => randomBytes(32).toString('hex'));
 
   const queue = new CommitQueue({
     store: db,
@@ -107,10 +113,11 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
       metrics,
       logger,
       settings: () => detectSettingsOf(config),
-      identityOf: (device) => identityOf(device, installationKey),
+      identityOf,
     },
     await db.loadMemories(),
   );
+  pipeline.reconcile(config.devices);
 
   const mux = new UdpMux();
   const connector = deps.connector ?? createNetSnmpConnector({ mux, now: wallMs });
@@ -239,6 +246,7 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
         });
       queue.close();
       if (!deps.store) await db.close();
+      if (lock?.ok) lock.release();
       mux.close();
       logger.info('netwatch stopped');
     },

@@ -44,6 +44,8 @@ export interface PipelineDeps {
 
 export class Pipeline {
   readonly #live = new Map<string, Entry>();
+  /** The identity of each configured device (reconcile); undefined until the inventory is known. */
+  #configured: Map<string, string> | undefined;
   /** Stored memories not (or no longer) in use: loaded at start, or of removed devices. */
   readonly #stored: Map<string, StoredMemory>;
 
@@ -80,6 +82,15 @@ export class Pipeline {
   /** Detects, commits, records metrics. Resolves with the drafts found (committed or queued). */
   async handle(device: DeviceConfig, result: PollResult, now: number): Promise<readonly EventDraft[]> {
     const { queue, metrics, logger } = this.deps;
+    const configured = this.#configured?.get(device.name);
+    if (this.#configured && configured !== this.deps.identityOf(device)) {
+      // A poll that started before a reload removed the device or changed its host or
+      // credentials: its answer is about the old box and must not become the new one's memory.
+      logger.info('discarding a poll that started before the device was changed or removed', {
+        device: device.name,
+      });
+      return [];
+    }
     try {
       metrics.recordPoll(result);
     } catch (error) {
@@ -121,9 +132,10 @@ export class Pipeline {
    */
   reconcile(devices: readonly DeviceConfig[]): void {
     const byName = new Map(devices.map((d) => [d.name, d]));
+    this.#configured = new Map(devices.map((d) => [d.name, this.deps.identityOf(d)]));
     for (const [name, entry] of this.#live) {
       const next = byName.get(name);
-      if (next && this.deps.identityOf(next) === entry.identity) continue;
+      if (next && this.#configured.get(name) === entry.identity) continue;
       this.#live.delete(name);
       if (!next) {
         this.#stored.set(name, { memory: entry.memory, identity: entry.identity });

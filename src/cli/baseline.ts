@@ -3,6 +3,7 @@ import type { Environment } from '../config/env.js';
 import { storageDirOf } from '../config/storage.js';
 import type { Config, DeviceConfig } from '../config/types.js';
 import { acceptBaseline, baselineAcceptedDraft } from '../detect/baseline.js';
+import { daemonOwning } from '../store/daemon-lock.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { printable } from '../text.js';
 import { loadConfigOrReport } from './load-config.js';
@@ -29,7 +30,7 @@ function loginName(env: Environment): string {
 }
 
 type ApiAnswer =
-  | { readonly reached: false }
+  | { readonly reached: false; readonly refused: boolean; readonly why: string }
   | { readonly reached: true; readonly status: number; readonly body: Record<string, unknown> };
 
 async function viaDaemon(config: Config, device: string, author: string): Promise<ApiAnswer> {
@@ -45,8 +46,13 @@ async function viaDaemon(config: Config, device: string, author: string): Promis
     });
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     return { reached: true, status: response.status, body };
-  } catch {
-    return { reached: false };
+  } catch (error) {
+    const code = (error as { cause?: { code?: unknown } }).cause?.code;
+    return {
+      reached: false,
+      refused: code === 'ECONNREFUSED',
+      why: String(code ?? (error as Error).message),
+    };
   }
 }
 
@@ -57,7 +63,7 @@ async function direct(
   now: number,
   out: Output,
 ): Promise<number> {
-  const opened = await SqliteStore.open(storageDirOf(config));
+  const opened = await SqliteStore.open(storageDirOf(config), { existing: true });
   if (!opened.ok) {
     out.error(`netwatch baseline: ${opened.reason}`);
     return 1;
@@ -110,7 +116,21 @@ export async function runBaselineAccept(
   }
   const author = options.author ?? loginName(env);
   const answer = await viaDaemon(config, device.name, author);
-  if (!answer.reached) return direct(config, device, author, now, out);
+  if (!answer.reached) {
+    // Straight into the store only when no daemon owns it: the daemon's live memory would
+    // otherwise overwrite the accepted baseline at its next write.
+    const owner = daemonOwning(storageDirOf(config));
+    if (!answer.refused || owner !== undefined) {
+      const where = `${config.http.listen.host}:${config.http.listen.port}`;
+      out.error(
+        owner === undefined
+          ? `netwatch baseline: the daemon's API at ${where} did not answer (${answer.why}); nothing changed`
+          : `netwatch baseline: netwatch run (pid ${owner}) owns ${storageDirOf(config)} but its API at ${where} does not answer (${answer.why}; did http.listen change without a restart?); nothing changed`,
+      );
+      return 1;
+    }
+    return direct(config, device, author, now, out);
+  }
   if (answer.status === 200) {
     out.print(printable(String(answer.body.summary ?? 'baseline accepted'), 500));
     return 0;

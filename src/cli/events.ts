@@ -42,7 +42,7 @@ export async function runEvents(
   }
   const loaded = await loadConfigOrReport(options.file, env, out);
   if (!loaded.ok) return loaded.code;
-  const opened = await SqliteStore.open(storageDirOf(loaded.config));
+  const opened = await SqliteStore.open(storageDirOf(loaded.config), { existing: true });
   if (!opened.ok) {
     out.error(`netwatch events: ${opened.reason}`);
     return 1;

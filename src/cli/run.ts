@@ -57,11 +57,18 @@ export async function runDaemon(file: string, env: Environment, out: Output): Pr
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGHUP', () => {
-      loadConfigFile(file, env).then((next) => {
-        if (next.ok) daemon.reload(next.config);
-        else if (next.kind === 'unreadable') logger.error('reload rejected', { error: next.reason });
-        else for (const p of next.problems) logger.error('reload rejected', { problem: formatProblem(p) });
-      });
+      loadConfigFile(file, env)
+        .then((next) => {
+          if (next.ok) daemon.reload(next.config);
+          else if (next.kind === 'unreadable') logger.error('reload rejected', { error: next.reason });
+          else for (const p of next.problems) logger.error('reload rejected', { problem: formatProblem(p) });
+        })
+        .catch((error: unknown) =>
+          // A bug in reload must not take the daemon down: it keeps the configuration it had.
+          logger.error('reload failed; the running configuration stays', {
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
     });
   });
 }

@@ -111,7 +111,7 @@ export function resolveConfig(raw: RawConfig, source: string): Resolved {
   const { traffic_drop: drop } = raw.detect;
   const config: Config = {
     source,
-    http: { listen: raw.http.listen, ...(raw.http.token ? { token: raw.http.token } : {}) },
+    http: { listen: raw.http.listen, ...(raw.http.write_token ? { token: raw.http.write_token } : {}) },
     storage: { dir: raw.storage.dir, retentionMs: raw.storage.retention },
     devices,
     ...(raw.traps ? { traps: raw.traps } : {}),

@@ -169,7 +169,8 @@ export const configSchema = z.strictObject({
   http: z
     .strictObject({
       listen: listen.default({ host: '127.0.0.1', port: 9877 }),
-      token: secret.optional(),
+      /** Bearer token for operator actions (POST); without one they are disabled. */
+      write_token: secret.optional(),
     })
     .default({ listen: { host: '127.0.0.1', port: 9877 } }),
   storage: z
@@ -273,5 +274,6 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'password',
   'routing_key',
   'token',
+  'write_token',
   'secret',
 ]);

@@ -60,6 +60,7 @@ export interface TrafficDropSettings {
 export interface Config {
   /** The file this came from, as given on the command line; relative paths resolve against its folder. */
   readonly source: string;
+  /** `token` is http.write_token: the bearer token of operator actions. */
   readonly http: { readonly listen: Endpoint; readonly token?: Secret };
   /** storage.dir (relative to the config file's folder) and how long events are kept. */
   readonly storage: { readonly dir: string; readonly retentionMs: number };

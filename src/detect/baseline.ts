@@ -1,5 +1,4 @@
 import { type EventDraft, SEVERITY } from '../events/event.js';
-import { transitionFact } from '../events/fact-key.js';
 import type { DeviceMemory } from './memory.js';
 
 /**
@@ -100,6 +99,7 @@ export function baselineAcceptedDraft(input: {
     source: 'operator',
     summary: `${input.author} accepted the current state of ${input.device} as expected${parts.length > 0 ? `: ${parts.join('; ')}` : ''}`,
     details,
-    fact: transitionFact({ author: input.author }, input.time),
+    // An operator action is its own fact: who, to the millisecond (two accepts are two events).
+    fact: `operator=${input.author}|at=${new Date(input.time).toISOString()}`,
   };
 }

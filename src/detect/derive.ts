@@ -1,6 +1,8 @@
 import type { Observed } from '../collect/observed.js';
 import { computeRates } from '../collect/rates.js';
+import { bootEpochFact } from '../events/fact-key.js';
 import type { Derived, DetectSettings } from './detector.js';
+import type { DeviceMemory } from './memory.js';
 
 const WRAP_CS = 2 ** 32;
 
@@ -80,51 +82,132 @@ function hostClock(before: Observed, now: Observed): ClockVerdict {
 /** Every clock that keeps counting through an SNMP agent restart, most specific first. */
 const INDEPENDENT_CLOCKS = [memberClock, reClock, hostClock] as const;
 
+/** Does this observation carry any clock that keeps counting through an agent restart? */
+export function hasIndependentClock(o: Observed): boolean {
+  return (
+    o.clocks.hostUpTimeCs !== undefined ||
+    Object.keys(o.clocks.reUpTimesCs).length > 0 ||
+    (o.vcMembers.supported && o.vcMembers.value.some((m) => m.uptimeS !== undefined))
+  );
+}
+
 /**
- * Did the device reboot, or only its SNMP agent? The agent restarted when sysUpTime went back
- * (not a wrap) or snmpEngineBoots rose. The device rebooted only when every independent clock it
- * offers restarted too; one that kept counting proves the box stayed up (an agent restart, an RE
- * switchover). Only a device with no independent clock at all is taken at the agent's word.
+ * `now` with the independent clocks a partial walk missed carried over from `before` (their
+ * older readings): the next poll then still has something to compare against. Pure.
  */
-function analyseRestart(
-  before: Observed,
-  now: Observed,
-): Pick<Derived, 'agentRestarted' | 'deviceRebooted' | 'rebootWhy' | 'bootUptimeS'> {
-  const elapsed = now.time - before.time;
-  const b = before.clocks;
-  const n = now.clocks;
-  const bootsUp = b.engineBoots !== undefined && n.engineBoots !== undefined && n.engineBoots > b.engineBoots;
-  const upBack = n.upTimeCs < b.upTimeCs && !isUptimeWrap(b.upTimeCs, n.upTimeCs, elapsed);
-  if (!bootsUp && !upBack)
-    return { agentRestarted: false, deviceRebooted: false, rebootWhy: '', bootUptimeS: undefined };
-  const why = bootsUp
-    ? `snmpEngineBoots rose from ${b.engineBoots} to ${n.engineBoots}`
-    : `sysUpTime went back from ${Math.round(b.upTimeCs / 100)} s to ${Math.round(n.upTimeCs / 100)} s`;
+export function withCarriedClocks(now: Observed, before: Observed | undefined): Observed {
+  if (!before) return now;
+  const host = now.clocks.hostUpTimeCs ?? before.clocks.hostUpTimeCs;
+  const re =
+    Object.keys(now.clocks.reUpTimesCs).length > 0 ? now.clocks.reUpTimesCs : before.clocks.reUpTimesCs;
+  const members = now.vcMembers.supported ? now.vcMembers : before.vcMembers;
+  if (host === now.clocks.hostUpTimeCs && re === now.clocks.reUpTimesCs && members === now.vcMembers)
+    return now;
+  return { ...now, clocks: { ...now.clocks, hostUpTimeCs: host, reUpTimesCs: re }, vcMembers: members };
+}
+
+type RestartVerdict = Pick<
+  Derived,
+  'agentRestarted' | 'deviceRebooted' | 'rebootWhy' | 'bootUptimeS' | 'restartPending'
+>;
+
+const NO_RESTART: RestartVerdict = {
+  agentRestarted: false,
+  deviceRebooted: false,
+  rebootWhy: '',
+  bootUptimeS: undefined,
+  restartPending: undefined,
+};
+
+/** The verdict of the independent clocks on a restart, or undefined when none can be compared. */
+function judge(before: Observed, now: Observed, why: string): RestartVerdict | undefined {
   const clocks = INDEPENDENT_CLOCKS.map((clock) => clock(before, now)).filter((c) => c !== undefined);
-  if (clocks.length === 0)
-    // No second clock: an agent restart cannot be told from a reboot; report it as one.
-    return { agentRestarted: true, deviceRebooted: true, rebootWhy: why, bootUptimeS: n.upTimeCs / 100 };
+  if (clocks.length === 0) return undefined;
   const rebooted = clocks.every((c) => c.restarted);
   return {
     agentRestarted: true,
     deviceRebooted: rebooted,
     rebootWhy: rebooted ? `${why}, and ${clocks.map((c) => c.name).join(' and ')} restarted` : why,
     bootUptimeS: rebooted ? Math.min(...clocks.map((c) => c.uptimeS)) : undefined,
+    restartPending: undefined,
   };
+}
+
+/**
+ * Did the device reboot, or only its SNMP agent? The agent restarted when sysUpTime went back
+ * (not a wrap) or snmpEngineBoots rose. The device rebooted only when every independent clock it
+ * offers restarted too; one that kept counting proves the box stayed up (an agent restart, an RE
+ * switchover). A poll that lacks the independent clocks earlier polls had (a partial walk) leaves
+ * the question open until a poll has them (`pending`); only a device that never showed an
+ * independent clock is taken at the agent's word.
+ */
+function analyseRestart(before: Observed, now: Observed, pending: string | undefined): RestartVerdict {
+  const elapsed = now.time - before.time;
+  const b = before.clocks;
+  const n = now.clocks;
+  const bootsUp = b.engineBoots !== undefined && n.engineBoots !== undefined && n.engineBoots > b.engineBoots;
+  const upBack = n.upTimeCs < b.upTimeCs && !isUptimeWrap(b.upTimeCs, n.upTimeCs, elapsed);
+  if (!bootsUp && !upBack) {
+    if (pending === undefined) return NO_RESTART;
+    // An open question from an earlier partial walk: answer it once the clocks are back.
+    return judge(before, now, pending) ?? { ...NO_RESTART, restartPending: pending };
+  }
+  const why = bootsUp
+    ? `snmpEngineBoots rose from ${b.engineBoots} to ${n.engineBoots}`
+    : `sysUpTime went back from ${Math.round(b.upTimeCs / 100)} s to ${Math.round(n.upTimeCs / 100)} s`;
+  const verdict = judge(before, now, why);
+  if (verdict) return verdict;
+  if (hasIndependentClock(before))
+    return {
+      agentRestarted: true,
+      deviceRebooted: false,
+      rebootWhy: why,
+      bootUptimeS: undefined,
+      restartPending: why,
+    };
+  // No second clock ever: an agent restart cannot be told from a reboot; report it as one.
+  return {
+    agentRestarted: true,
+    deviceRebooted: true,
+    rebootWhy: why,
+    bootUptimeS: n.upTimeCs / 100,
+    restartPending: undefined,
+  };
+}
+
+/** The best uptime (s) this observation offers for the boot epoch: members, REs, host, agent. */
+function uptimeOf(o: Observed): number {
+  const members = o.vcMembers.supported
+    ? o.vcMembers.value.flatMap((m) => (m.uptimeS === undefined ? [] : [m.uptimeS]))
+    : [];
+  if (members.length > 0) return Math.max(...members);
+  const re = Object.values(o.clocks.reUpTimesCs);
+  if (re.length > 0) return Math.max(...re) / 100;
+  return (o.clocks.hostUpTimeCs ?? o.clocks.upTimeCs) / 100;
 }
 
 export function derive(
   before: Observed | undefined,
   now: Observed | undefined,
   settings: DetectSettings,
+  memory?: Pick<DeviceMemory, 'bootEpoch' | 'restartPending'>,
 ): Derived {
-  if (!before || !now)
+  if (!now)
     return {
-      agentRestarted: false,
-      deviceRebooted: false,
-      rebootWhy: '',
-      bootUptimeS: undefined,
+      ...NO_RESTART,
+      restartPending: memory?.restartPending?.why,
+      bootEpoch: memory?.bootEpoch,
       rates: undefined,
     };
-  return { ...analyseRestart(before, now), rates: computeRates(before, now, settings.baselineWindowMs) };
+  if (!before)
+    return {
+      ...NO_RESTART,
+      bootEpoch: memory?.bootEpoch ?? bootEpochFact(now.time, uptimeOf(now)),
+      rates: undefined,
+    };
+  const verdict = analyseRestart(before, now, memory?.restartPending?.why);
+  const bootEpoch = verdict.deviceRebooted
+    ? bootEpochFact(now.time, verdict.bootUptimeS ?? uptimeOf(now))
+    : (memory?.bootEpoch ?? bootEpochFact(now.time, uptimeOf(now)));
+  return { ...verdict, bootEpoch, rates: computeRates(before, now, settings.baselineWindowMs) };
 }

@@ -2,7 +2,7 @@ import { observedOf } from '../collect/observed.js';
 import type { PollResult } from '../collect/snapshot.js';
 import type { DeviceConfig } from '../config/types.js';
 import type { EventDraft } from '../events/event.js';
-import { derive } from './derive.js';
+import { derive, withCarriedClocks } from './derive.js';
 import type { DetectContext, DetectSettings } from './detector.js';
 import type { DeviceMemory } from './memory.js';
 import { DETECTORS } from './registry.js';
@@ -34,7 +34,7 @@ export function detect(
     result,
     now,
     settings,
-    derived: derive(before, current, settings),
+    derived: derive(before, current, settings, prev),
   };
   let memory: DeviceMemory = prev;
   const events: EventDraft[] = [];
@@ -55,7 +55,7 @@ export function detect(
       ...memory,
       savedAt: result.ok ? result.snapshot.time : result.time,
       fromDisk: prev.fromDisk && !result.ok,
-      previous: current ?? prev.previous,
+      previous: current ? withCarriedClocks(current, prev.previous) : prev.previous,
     },
     events: marked,
   };

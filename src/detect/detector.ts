@@ -44,6 +44,18 @@ export interface Derived {
    * Routing Engine, else sysUpTime), for the boot-epoch fact.
    */
   readonly bootUptimeS: number | undefined;
+  /**
+   * The device's boot epoch (`boot=…`, wall time minus uptime, to the minute), fixed at the first
+   * poll and at each reboot and kept in memory: it tells one boot's facts (a crash of PID 1234, a
+   * switchover count of 3) from the next boot's, where PIDs and counts repeat.
+   */
+  readonly bootEpoch: string | undefined;
+  /**
+   * The agent restarted but this poll carries none of the independent clocks earlier polls had
+   * (a partial walk): whether the device rebooted is judged on the next poll that has them.
+   * The reason, while undecided.
+   */
+  readonly restartPending: string | undefined;
   /** Rates against the previous snapshot; undefined when there is none. */
   readonly rates: RateResult | undefined;
 }

@@ -68,6 +68,10 @@ export interface DeviceMemory {
   readonly frozen: { readonly polls: Readonly<Record<string, number>>; readonly active: readonly string[] };
   readonly imbalance: Readonly<Record<string, { readonly streak: number; readonly active: boolean }>>;
   readonly configIndex: number | undefined;
+  /** See Derived.bootEpoch. */
+  readonly bootEpoch: string | undefined;
+  /** See Derived.restartPending: an agent restart not yet judged reboot or not. */
+  readonly restartPending: { readonly why: string; readonly since: number } | undefined;
 }
 
 export function emptyMemory(device: string, now: number): DeviceMemory {
@@ -84,6 +88,8 @@ export function emptyMemory(device: string, now: number): DeviceMemory {
     frozen: { polls: {}, active: [] },
     imbalance: {},
     configIndex: undefined,
+    bootEpoch: undefined,
+    restartPending: undefined,
   };
 }
 
@@ -192,5 +198,7 @@ export function memoryFromLegacy(raw: unknown): DeviceMemory | undefined {
     frozen: section('frozen'),
     imbalance: isRecord(raw.imbalance) ? (raw.imbalance as DeviceMemory['imbalance']) : {},
     configIndex: typeof raw.configIndex === 'number' ? raw.configIndex : undefined,
+    bootEpoch: undefined,
+    restartPending: undefined,
   };
 }

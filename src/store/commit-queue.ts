@@ -143,6 +143,29 @@ export class CommitQueue {
 
   /** True when the batch is stored (or given up as a bug); false when it went back on the queue. */
   async #commit(batch: readonly Observation[]): Promise<boolean> {
+    const outcome = await this.#attempt(batch);
+    if (outcome.kind === 'stored') return true;
+    if (outcome.kind === 'failed') {
+      this.#requeue(batch);
+      return false;
+    }
+    // A bug in some observation: find it by committing one at a time, in order. A store failure
+    // on the way puts that one and everything after it back, still in order.
+    for (const [i, one] of batch.entries()) {
+      const single = batch.length === 1 ? outcome : await this.#attempt([one]);
+      if (single.kind === 'failed') {
+        this.#requeue(batch.slice(i));
+        return false;
+      }
+      if (single.kind === 'bug') this.deps.onError(single.error, [one]);
+    }
+    return true;
+  }
+
+  /** One store call: stored, failed (a store condition: retry), or a bug in the batch. */
+  async #attempt(
+    batch: readonly Observation[],
+  ): Promise<{ readonly kind: 'stored' | 'failed' } | { readonly kind: 'bug'; readonly error: Error }> {
     let result: Awaited<ReturnType<Store['commit']>>;
     try {
       result = await this.deps.store.commit(batch);
@@ -151,17 +174,9 @@ export class CommitQueue {
       if (failure instanceof StoreError && failure.retryable) {
         this.#health = { ok: false, reason: failure.message };
         this.deps.onError(failure, []);
-        this.#requeue(batch);
-        return false;
+        return { kind: 'failed' };
       }
-      // A bug in some observation: find it by committing one at a time; keep the rest.
-      if (batch.length === 1) {
-        this.deps.onError(failure, batch);
-        return true;
-      }
-      let allOk = true;
-      for (const one of batch) if (!(await this.#commit([one]))) allOk = false;
-      return allOk;
+      return { kind: 'bug', error: failure };
     }
     // Outside the try: a throwing listener must not make a stored batch look unstored (and retried).
     try {
@@ -169,7 +184,7 @@ export class CommitQueue {
     } catch (error) {
       this.deps.onError(error instanceof Error ? error : new Error(String(error)), []);
     }
-    return true;
+    return { kind: 'stored' };
   }
 
   #requeue(batch: readonly Observation[]): void {

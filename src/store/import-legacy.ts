@@ -73,10 +73,21 @@ export async function importLegacy(
     const seqs = new Map<string, number>();
     for (const row of await tx.selectFrom('device_seq').selectAll().execute())
       seqs.set(row.device, Number(row.last_seq));
-    let counter = 0;
     let events = 0;
     let skippedLines = 0;
     let chunk: EventRow[] = [];
+    // A line repeated in the journal (a copy, a bad merge) is one event: ids already taken are
+    // skipped before they consume a seq, so seqs stay gap-free. Numeric ids cost a number each.
+    const seenNumbers = new Set<number>();
+    const seenOther = new Set<string>();
+    const firstSighting = (id: string): boolean => {
+      const n = Number(id.slice(id.lastIndexOf('-') + 1));
+      const set = Number.isSafeInteger(n) && n > 0 ? seenNumbers : seenOther;
+      const key = set === seenNumbers ? n : id;
+      if ((set as Set<number | string>).has(key)) return false;
+      (set as Set<number | string>).add(key);
+      return true;
+    };
     const flush = async () => {
       if (chunk.length === 0) return;
       await tx
@@ -94,13 +105,12 @@ export async function importLegacy(
       for await (const line of lines) {
         if (line.trim() === '') continue;
         const row = toRow(line, now);
-        if (!row) {
+        if (!row || !firstSighting(row.id)) {
           skippedLines += 1;
           continue;
         }
         const seq = (seqs.get(row.device) ?? 0) + 1;
         seqs.set(row.device, seq);
-        counter = Math.max(counter, Number(row.id.slice(row.id.lastIndexOf('-') + 1)) || 0);
         chunk.push({ ...row, seq });
         events += 1;
         if (chunk.length >= CHUNK) await flush();
@@ -113,17 +123,6 @@ export async function importLegacy(
         .values({ device, last_seq })
         .onConflict((oc) => oc.column('device').doUpdateSet({ last_seq }))
         .execute();
-    const current = await tx
-      .selectFrom('meta')
-      .select('value')
-      .where('key', '=', 'event_counter')
-      .executeTakeFirst();
-    const next = Math.max(counter, Number(current?.value ?? 0) || 0);
-    await tx
-      .insertInto('meta')
-      .values({ key: 'event_counter', value: String(next) })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(next) }))
-      .execute();
 
     let memories = 0;
     if (existsSync(stateDir)) {

@@ -20,7 +20,6 @@ export type ErrorClassifier = (
 type Row = Selectable<Schema['events']>;
 
 const MAX_WITNESSES = 32;
-const COUNTER = 'event_counter';
 
 function parseJson<T>(text: string, fallback: T): T {
   try {
@@ -67,6 +66,12 @@ export class KyselyStore implements Store {
     }
   }
 
+  /**
+   * Portable under concurrent writers (two replicas on one PostgreSQL): a device's events are
+   * written while holding its `device_seq` row (taken first, by an upsert that changes nothing),
+   * so the fact check, the seq and the insert of one device never interleave with another
+   * writer's. Ids are `<event time>-<device>-<seq>`: unique by (device, seq), no global counter.
+   */
   commit(batch: readonly Observation[]): Promise<CommitResult> {
     if (batch.length === 0) return Promise.resolve({ recorded: [], witnessed: [] });
     const hasEvents = batch.some((o) => o.events.length > 0);
@@ -75,15 +80,10 @@ export class KyselyStore implements Store {
         const recorded: RecordedEvent[] = [];
         const witnessed: RecordedEvent[] = [];
         const now = this.wallMs();
-        let counter = hasEvents ? await readCounter(tx) : 0;
         for (const obs of batch) {
           if (obs.events.length > 0) {
-            const seqRow = await tx
-              .selectFrom('device_seq')
-              .select('last_seq')
-              .where('device', '=', obs.device)
-              .executeTakeFirst();
-            let seq = Number(seqRow?.last_seq ?? 0);
+            let seq = await lockSeq(tx, obs.device);
+            const first = seq;
             for (const draft of obs.events) {
               const seen = await witness(tx, draft);
               if (seen) {
@@ -91,10 +91,9 @@ export class KyselyStore implements Store {
                 continue;
               }
               seq += 1;
-              counter += 1;
               const row: Row = {
                 n: 0,
-                id: eventId(draft.time, counter),
+                id: eventId(draft.time, `${draft.device}-${seq}`),
                 device: draft.device,
                 seq,
                 time: draft.time,
@@ -114,11 +113,12 @@ export class KyselyStore implements Store {
               await tx.insertInto('events').values(values).execute();
               recorded.push(toEvent(row));
             }
-            await tx
-              .insertInto('device_seq')
-              .values({ device: obs.device, last_seq: seq })
-              .onConflict((oc) => oc.column('device').doUpdateSet({ last_seq: seq }))
-              .execute();
+            if (seq !== first)
+              await tx
+                .updateTable('device_seq')
+                .set({ last_seq: seq })
+                .where('device', '=', obs.device)
+                .execute();
             faultPoint('mid-state-write');
           }
           if (obs.memory) {
@@ -141,14 +141,7 @@ export class KyselyStore implements Store {
               .execute();
           }
         }
-        if (hasEvents) {
-          await tx
-            .insertInto('meta')
-            .values({ key: COUNTER, value: String(counter) })
-            .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(counter) }))
-            .execute();
-          faultPoint('before-commit');
-        }
+        if (hasEvents) faultPoint('before-commit');
         return { recorded, witnessed };
       });
       if (hasEvents) faultPoint('after-commit');
@@ -190,22 +183,6 @@ export class KyselyStore implements Store {
     });
   }
 
-  installationValue(key: string, make: () => string): Promise<string> {
-    return this.guard('load', async () => {
-      await this.db
-        .insertInto('meta')
-        .values({ key: `installation.${key}`, value: make() })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-      const row = await this.db
-        .selectFrom('meta')
-        .select('value')
-        .where('key', '=', `installation.${key}`)
-        .executeTakeFirstOrThrow();
-      return row.value;
-    });
-  }
-
   deleteEventsBefore(before: number): Promise<number> {
     return this.guard('retention', async () => {
       // In chunks: a first run over years of history must not hold one giant transaction.
@@ -229,14 +206,19 @@ export class KyselyStore implements Store {
   }
 }
 
-/** The last id counter used: the meta row, or past every stored row if that is behind (ids stay unique). */
-async function readCounter(tx: Transaction<Schema>): Promise<number> {
-  const row = await tx.selectFrom('meta').select('value').where('key', '=', COUNTER).executeTakeFirst();
-  const max = await tx
-    .selectFrom('events')
-    .select((eb) => eb.fn.max('n').as('n'))
-    .executeTakeFirst();
-  return Math.max(Number(row?.value ?? 0) || 0, Number(max?.n ?? 0) || 0);
+/**
+ * The device's last seq, with its row held for the rest of the transaction: an upsert that
+ * changes nothing takes the row lock on PostgreSQL (SQLite's BEGIN IMMEDIATE already holds the
+ * database), so concurrent writers of one device queue here instead of colliding later.
+ */
+async function lockSeq(tx: Transaction<Schema>, device: string): Promise<number> {
+  const row = await tx
+    .insertInto('device_seq')
+    .values({ device, last_seq: 0 })
+    .onConflict((oc) => oc.column('device').doUpdateSet({ last_seq: (eb) => eb.ref('device_seq.last_seq') }))
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  return Number(row.last_seq);
 }
 
 /** A fact already stored: add this sighting to its witnesses and return it, else undefined. */

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CompiledQuery, type DatabaseConnection, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
@@ -89,16 +89,32 @@ export class SqliteStore extends KyselyStore {
       readonly synchronous?: 'FULL' | 'NORMAL';
       /** Stop migrating at this version (tests of each migration). */
       readonly upTo?: number;
+      /**
+       * Only open a store that exists (or an earlier version's files to import): commands that
+       * read must not create an empty store in a mistyped storage.dir and answer "no events".
+       */
+      readonly existing?: boolean;
     } = {},
   ): Promise<
     | { readonly ok: true; readonly store: SqliteStore; readonly imported: ImportReport | undefined }
     | { readonly ok: false; readonly reason: string }
   > {
     const path = join(dir, DB_FILE);
+    if (options.existing && !existsSync(path) && !existsSync(join(dir, 'events.jsonl')))
+      return {
+        ok: false,
+        reason: `no store at ${path}: is storage.dir right, and has netwatch run used it?`,
+      };
     let sqlite: Database.Database;
     try {
-      mkdirSync(dir, { recursive: true });
+      // Device data (names, addresses, what broke when): readable by its owner only.
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       sqlite = new Database(path);
+      try {
+        chmodSync(path, 0o600);
+      } catch {
+        // not ours to change (a shared volume): leave it as the operator set it
+      }
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       sqlite.pragma('busy_timeout = 5000');

@@ -45,7 +45,7 @@ export interface EventQuery {
   readonly since?: number;
   /** Exclusive upper bound on event time, ms. */
   readonly until?: number;
-  /** Per-device replay: events with seq greater than this (needs `device`). */
+  /** Replay: events with seq greater than this (a device's seq; use with `device`). */
   readonly afterSeq?: number;
   /** At most this many, the newest ones (still returned oldest first). */
   readonly limit?: number;
@@ -68,11 +68,6 @@ export interface Store {
   loadMemories(): Promise<Map<string, StoredMemory>>;
   /** Events matching, ordered by time then id. */
   queryEvents(query: EventQuery): Promise<readonly RecordedEvent[]>;
-  /**
-   * A per-installation value, created once with `make` if absent (first writer wins, also across
-   * replicas): e.g. the key that fingerprints device identities.
-   */
-  installationValue(key: string, make: () => string): Promise<string>;
   /** Deletes events older than `before` (ms); resolves with how many. */
   deleteEventsBefore(before: number): Promise<number>;
   close(): Promise<void>;

@@ -20,6 +20,7 @@ const INTERVAL_MS = 2000;
 const TRIALS = Number(process.env.NETWATCH_CRASH_TRIALS ?? 2) || 2;
 const POINTS: readonly FaultPoint[] = ['mid-state-write', 'before-commit', 'after-commit'];
 const KEEP = [994, 996, 557];
+const EXPECTED = ['interface_down', 'master_switchover', 'member_down'];
 
 const running: RunningNetwatch[] = [];
 const labs: SnmpsimLab[] = [];
@@ -50,21 +51,27 @@ async function exited(n: RunningNetwatch, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
-/** One trial: crash at `point` while a switchover and a lost member are found; restart; count. */
 const communityOf = (point: FaultPoint, index: number) => `fault-${point}-${index}`;
 
-async function trial(
-  point: FaultPoint,
-  index: number,
-  lab: SnmpsimLab,
-): Promise<{ types: string[]; hit: boolean }> {
+interface Trial {
+  readonly types: string[];
+  readonly hit: boolean;
+  /** Events stored with more than one sighting: a change found again and recorded as a witness. */
+  readonly rewitnessed: number;
+}
+
+/** One trial: crash at `point` while a switchover, a port and a lost member are found; restart; count. */
+async function trial(point: FaultPoint, index: number, lab: SnmpsimLab): Promise<Trial> {
   const community = communityOf(point, index);
   const port = 19900 + POINTS.indexOf(point) * 40 + (index % 40);
   const first = startNetwatch(config(community, port), { NETWATCH_FAULT: point });
   running.push(first);
   await waitForHttp(`http://127.0.0.1:${port}/readyz`);
-  // Two facts: the master moves at once; member 5 is declared down after two polls missing.
-  lab.change((l) => l.role(0, 2).role(1, 1).role(5, 0));
+  // The first commit that carries events, where the daemon dies, holds a master move and a port
+  // going down (both keyed by the time first seen: found again after a lost commit, they would
+  // be new facts, so a non-atomic commit shows up as duplicates); member 5 is declared down
+  // after two polls missing, in a later commit.
+  lab.change((l) => l.role(0, 2).role(1, 1).role(5, 0).oper(557, false));
   const died = await exited(first, 8 * INTERVAL_MS);
   const hit = first.output().includes(`fault point ${point} hit`);
   if (!died) throw new Error(`netwatch did not die at ${point}:\n${first.output()}`);
@@ -74,14 +81,19 @@ async function trial(
   await waitForHttp(`http://127.0.0.1:${port}/readyz`);
   await sleep(4 * INTERVAL_MS);
   await second.stop();
-  return { types: storedEvents(join(first.dir, 'data')).map((e) => e.type), hit };
+  const events = storedEvents(join(first.dir, 'data'));
+  return {
+    types: events.map((e) => e.type),
+    hit,
+    rewitnessed: events.filter((e) => e.witnesses.length > 1).length,
+  };
 }
 
 describe('kill -9 at each fault point while events are found', () => {
   it(
     `${TRIALS} trial(s) per point: every event once after the restart`,
     async () => {
-      const results: Record<string, { types: string[]; hit: boolean }[]> = {};
+      const results: Record<string, Trial[]> = {};
       for (let i = 0; i < TRIALS; i += 1) {
         // The three points side by side: separate daemons, devices and storage.
         const round3 = POINTS.map((p) => {
@@ -93,7 +105,7 @@ describe('kill -9 at each fault point while events are found', () => {
         await serveNewLabs(services.run);
         const round = await Promise.all(POINTS.map((p, k) => trial(p, i, round3[k] as SnmpsimLab)));
         POINTS.forEach((p, k) => {
-          results[p] = [...(results[p] ?? []), round[k] as { types: string[]; hit: boolean }];
+          results[p] = [...(results[p] ?? []), round[k] as Trial];
         });
         await Promise.all(running.splice(0).map((n) => n.stop('SIGKILL')));
         for (const l of labs.splice(0)) l.stop();
@@ -101,7 +113,7 @@ describe('kill -9 at each fault point while events are found', () => {
       const summary = POINTS.map((p) => {
         const r = results[p] ?? [];
         const good = r.filter(
-          (t) => t.hit && [...t.types].sort().join() === 'master_switchover,member_down',
+          (t) => t.hit && t.rewitnessed === 0 && [...t.types].sort().join() === EXPECTED.join(),
         ).length;
         return `${p}: ${r.filter((t) => t.hit).length}/${r.length} hit, ${good}/${r.length} with every event exactly once`;
       });
@@ -109,7 +121,8 @@ describe('kill -9 at each fault point while events are found', () => {
       for (const p of POINTS)
         for (const t of results[p] ?? []) {
           expect(t.hit, `${p} was hit`).toBe(true);
-          expect([...t.types].sort(), `${p}: each event once`).toEqual(['master_switchover', 'member_down']);
+          expect([...t.types].sort(), `${p}: each event once`).toEqual(EXPECTED);
+          expect(t.rewitnessed, `${p}: nothing found twice`).toBe(0);
         }
     },
     60_000 + TRIALS * 40_000,

@@ -13,7 +13,8 @@ class ScriptedStore implements Pick<Store, 'commit'> {
   poison: string | undefined;
   async commit(batch: readonly Observation[]): Promise<CommitResult> {
     if (this.fail === 'full') throw new StoreError('disk full', true);
-    if (batch.some((o) => o.device === this.poison)) throw new TypeError('Do not know how to serialize a BigInt');
+    if (batch.some((o) => o.device === this.poison))
+      throw new TypeError('Do not know how to serialize a BigInt');
     this.batches.push(batch);
     return { recorded: [], witnessed: [] };
   }
@@ -31,7 +32,8 @@ function rig(options: { maxPendingEvents?: number } = {}) {
       committed += 1;
       if (throwOnCommitted) throw new Error('listener bug');
     },
-    onError: (error, dropped) => errors.push({ message: error.message, dropped: dropped.map((o) => o.device) }),
+    onError: (error, dropped) =>
+      errors.push({ message: error.message, dropped: dropped.map((o) => o.device) }),
     setTimer: (fn) => {
       timers.push(fn);
       return () => timers.splice(timers.indexOf(fn), 1);
@@ -54,7 +56,10 @@ function rig(options: { maxPendingEvents?: number } = {}) {
   };
 }
 
-const mem = (device: string, t: number) => ({ memory: { ...emptyMemory(device, t), savedAt: t }, identity: 'x' });
+const mem = (device: string, t: number) => ({
+  memory: { ...emptyMemory(device, t), savedAt: t },
+  identity: 'x',
+});
 
 describe('commit queue', () => {
   it('commits the submissions of one tick in one batch', async () => {
@@ -74,7 +79,9 @@ describe('commit queue', () => {
     expect(r.queue.health.ok).toBe(false);
     // While failing, submit answers at once (polls go on) and queues.
     expect(await r.queue.submit({ device: 'a', events: [], memory: mem('a', 2) })).toBe(false);
-    expect(await r.queue.submit({ device: 'a', events: [ev('a', 'member_up', 'f2')], memory: mem('a', 3) })).toBe(false);
+    expect(
+      await r.queue.submit({ device: 'a', events: [ev('a', 'member_up', 'f2')], memory: mem('a', 3) }),
+    ).toBe(false);
     r.store.fail = 'none';
     await r.fire();
     const [batch] = r.store.batches;
@@ -92,6 +99,30 @@ describe('commit queue', () => {
     await r.fire();
     expect(r.store.batches.map((b) => b.map((o) => o.device))).toEqual([['a'], ['c']]);
     expect(r.errors.map((e) => e.dropped)).toEqual([['bad']]);
+  });
+
+  it('a store failure while isolating a bug puts the rest back in order', async () => {
+    const r = rig();
+    r.store.poison = 'bad';
+    r.queue.submit({ device: 'bad', events: [ev('bad', 'member_down', 'f0')] });
+    r.queue.submit({ device: 'a', events: [ev('a', 'member_down', 'p1')] });
+    r.queue.submit({ device: 'a', events: [ev('a', 'member_down', 'p2')] });
+    // The store fills up right after the poisoned batch is first tried.
+    const inner = r.store.commit.bind(r.store);
+    let calls = 0;
+    r.store.commit = async (batch) => {
+      calls += 1;
+      if (calls === 3) r.store.fail = 'full';
+      return inner(batch);
+    };
+    await r.fire();
+    r.store.fail = 'none';
+    await r.fire();
+    expect(r.store.batches.flatMap((b) => b.flatMap((o) => o.events.map((e) => e.fact)))).toEqual([
+      'p1',
+      'p2',
+    ]);
+    expect(r.errors.filter((e) => e.dropped.length > 0).map((e) => e.dropped)).toEqual([['bad']]);
   });
 
   it('a throwing listener does not make a stored batch look unstored', async () => {

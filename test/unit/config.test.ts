@@ -134,7 +134,7 @@ describe('secrets', () => {
   });
 
   const secretConfig = (extra: string) => `
-http: { token: "\${T}" }
+http: { write_token: "\${T}" }
 credentials:
   v3:
     snmp: { version: 3, user: u, auth: { protocol: sha, key: "\${A}" }, priv: { protocol: aes, key: "\${P}" } }

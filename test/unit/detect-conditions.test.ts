@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SnmprecRecording } from '../../src/snmp/snmprec.js';
 import { DetectRun, Lab, PORTS, TEST_SETTINGS, types } from '../helpers/lab.js';
 
 /** Detection under real conditions: agent restarts, partial walks, renumbering, slow agents. */
@@ -46,7 +47,48 @@ describe('agent restart is not a reboot (MX, no VC table)', () => {
     run.lab.rec.set(RE_COUNT, '65', '1');
     const events = await run.poll(2 * STEP);
     expect(types(events)).toEqual(['master_switchover']);
-    expect(events[0]?.fact).toMatch(/\|count=1$/);
+    expect(events[0]?.fact).toMatch(/\|count=1\|boot=/);
+  });
+
+  it('an agent restart whose first walk misses the independent clocks is no event, then or after', async () => {
+    const run = new DetectRun(new Lab(MX));
+    await steps(run, 0, 2);
+    const full = run.lab.rec.text();
+    run.lab.age(30).agentRestart(20);
+    const restarted = run.lab.rec.text();
+    run.lab.rec.delete('1.3.6.1.2.1.25.1.1.0').delete('1.3.6.1.4.1.2636.3.1.13.1.13.9');
+    expect(await run.poll(2 * STEP)).toEqual([]);
+    expect(run.memory.restartPending?.why).toMatch(/sysUpTime went back/);
+    run.lab.rec = new SnmprecRecording(restarted);
+    run.fake.set('127.0.0.1', 161, run.lab.rec.varbinds);
+    run.lab.age(30);
+    expect(await run.poll(3 * STEP)).toEqual([]); // the clocks kept counting: only the agent
+    expect(run.memory.restartPending).toBeUndefined();
+    expect(full).not.toBe(restarted);
+  });
+
+  it('a reboot whose first walk misses the independent clocks is one device_reboot, on the next poll', async () => {
+    const run = new DetectRun(new Lab(MX));
+    await steps(run, 0, 2);
+    run.lab.reboot(40);
+    const rebooted = run.lab.rec.text();
+    run.lab.rec.delete('1.3.6.1.2.1.25.1.1.0').delete('1.3.6.1.4.1.2636.3.1.13.1.13.9');
+    expect(await run.poll(2 * STEP)).toEqual([]);
+    run.lab.rec = new SnmprecRecording(rebooted);
+    run.fake.set('127.0.0.1', 161, run.lab.rec.varbinds);
+    run.lab.age(30);
+    expect(types(await run.poll(3 * STEP))).toEqual(['device_reboot']);
+    expect(await steps(run, 4 * STEP, 2)).toEqual([]);
+  });
+
+  it('a crash at a PID seen before a reboot is a new fact: the boot epoch tells them apart', async () => {
+    const a = new DetectRun(new Lab(MX));
+    await steps(a, 0, 1);
+    const before = a.memory.bootEpoch;
+    a.lab.reboot(40);
+    await a.poll(STEP);
+    expect(a.memory.bootEpoch).toMatch(/^boot=/);
+    expect(a.memory.bootEpoch).not.toBe(before);
   });
 
   it('only a device with no independent clock at all is taken at the agent’s word', async () => {

@@ -38,7 +38,6 @@ class FlakyStore implements Store {
   }
   loadMemories = () => this.inner.loadMemories();
   queryEvents: Store['queryEvents'] = (q) => this.inner.queryEvents(q);
-  installationValue: Store['installationValue'] = (k, m) => this.inner.installationValue(k, m);
   deleteEventsBefore = (t: number) => this.inner.deleteEventsBefore(t);
   close = () => this.inner.close();
 }
@@ -129,6 +128,29 @@ describe('pipeline', () => {
     expect(await r.metrics.render()).toContain(
       'netwatch_events_total{device="lab",site="test",type="master_switchover",severity="critical"} 1',
     );
+  });
+
+  it('the same move again later is a new event, not a witness of the first (1→0, 0→1, 1→0)', async () => {
+    const r = await rig();
+    await r.handle(0);
+    const flips: [number, number][] = [
+      [0, 1],
+      [1, 0],
+      [0, 1],
+    ];
+    let t = 0;
+    for (const [master, backup] of flips) {
+      t += 30_000;
+      r.lab.age(30).role(master, 1).role(backup, 2);
+      expect((await r.handle(t)).map((e) => e.type)).toEqual(['master_switchover']);
+    }
+    const stored = await r.store.queryEvents({ type: 'master_switchover' });
+    expect(stored.map((e) => [e.details.from, e.details.to])).toEqual([
+      [1, 0],
+      [0, 1],
+      [1, 0],
+    ]);
+    expect(stored.every((e) => e.witnesses.length === 1)).toBe(true);
   });
 
   it('writes memory only when it changed meaningfully, plus a checkpoint every 10 polls', async () => {

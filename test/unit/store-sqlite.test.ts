@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -100,6 +100,19 @@ describe('SQLite store: schema', () => {
 });
 
 describe('SQLite store: import of events.jsonl + state/ written by the previous version', () => {
+  it('a repeated line and a torn last line: each event once, seqs without gaps', async () => {
+    const dir = tempDir();
+    cpSync(join(import.meta.dirname, '../fixtures/legacy-v0'), dir, { recursive: true });
+    const path = join(dir, 'events.jsonl');
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    writeFileSync(path, `${[lines[0], lines[0], ...lines.slice(1)].join('\n')}\n{"time":"2026-11-20T09:02`);
+    const opened = await SqliteStore.open(dir);
+    if (!opened.ok) throw new Error(opened.reason);
+    expect(opened.imported).toEqual({ events: 4, skippedLines: 2, memories: 1 });
+    expect((await opened.store.queryEvents({})).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    await opened.store.close();
+  });
+
   it('imports every event (unknown types too) and the device memory, once', async () => {
     const dir = tempDir();
     cpSync(join(import.meta.dirname, '../fixtures/legacy-v0'), dir, { recursive: true });
@@ -118,7 +131,7 @@ describe('SQLite store: import of events.jsonl + state/ written by the previous 
     expect(memories.get('lab')?.memory.vc.master).toBe(0);
     // New events continue the id counter and the device's seq.
     const next = await opened.store.commit([{ device: 'lab', events: [ev('lab', 'member_down', 'm')] }]);
-    expect(next.recorded[0]?.id).toMatch(/-000005$/);
+    expect(next.recorded[0]?.id).toMatch(/^\d{8}T\d{6}Z-lab-5$/);
     expect(next.recorded[0]?.seq).toBe(5);
     await opened.store.close();
     const again = await SqliteStore.open(dir);

@@ -48,7 +48,8 @@ export const detectProcesses: Detector = (ctx) => {
             ? `${name} (PID ${oldPid}) is no longer running on ${ctx.device.name}`
             : `${name} on ${ctx.device.name} was restarted: PID ${oldPid} is gone, it now runs as PID ${newPid}`,
           { process: name, old_pid: oldPid ?? null, new_pid: newPid ?? null },
-          { fact: `process=${name}|pid=${oldPid ?? 'none'}` },
+          // PIDs repeat after a reboot: the boot epoch tells this crash from a later one.
+          { fact: `process=${name}|pid=${oldPid ?? 'none'}|${ctx.derived.bootEpoch ?? 'boot=unknown'}` },
         ),
       );
       if (newPid === undefined) crashed[name] = oldPid ?? 0;

@@ -9,7 +9,14 @@ import { type Detector, draft, nothing } from '../detector.js';
  * same boot is the same event.
  */
 export const detectReboot: Detector = (ctx) => {
-  if (!ctx.result.ok || !ctx.derived.deviceRebooted) return nothing;
+  if (!ctx.result.ok) return nothing;
+  const { bootEpoch, restartPending } = ctx.derived;
+  const pending =
+    restartPending === undefined
+      ? undefined
+      : (ctx.prev.restartPending ?? { why: restartPending, since: ctx.result.snapshot.time });
+  const memory = { bootEpoch, restartPending: pending };
+  if (!ctx.derived.deviceRebooted) return { events: [], memory };
   const snapshot = ctx.result.snapshot;
   const up = Math.round(ctx.derived.bootUptimeS ?? snapshot.system.upTimeCs / 100);
   return {
@@ -22,10 +29,10 @@ export const detectReboot: Detector = (ctx) => {
           uptime_s: up,
           evidence: ctx.derived.rebootWhy,
         },
-        { fact: bootEpochFact(snapshot.time, up) },
+        { fact: bootEpoch ?? bootEpochFact(snapshot.time, up) },
       ),
     ],
-    memory: {},
+    memory,
   };
 };
 

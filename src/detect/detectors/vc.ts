@@ -46,8 +46,20 @@ function renumberings(expected: Expected, present: readonly VcMember[]): Renumbe
   return out;
 }
 
-/** The switchover fact: who is master now and the redundancy count, independent of the source. */
-const switchoverFact = (to: string, count: number | undefined) => `to=${to}|count=${count ?? 'none'}`;
+/**
+ * The switchover fact. With a redundancy count: who is master now and the count, within this
+ * boot (the count restarts with the device), independent of the source. Without one: the move
+ * from → to as first observed (the same move can happen again later, as a new fact).
+ */
+function switchoverFact(
+  ctx: DetectContext,
+  move: { readonly from: string; readonly to: string },
+  count: number | undefined,
+): string {
+  if (count !== undefined) return `to=${move.to}|count=${count}|${ctx.derived.bootEpoch ?? 'boot=unknown'}`;
+  const at = ctx.result.ok ? ctx.result.snapshot.time : ctx.result.time;
+  return `from=${move.from}|to=${move.to}|at=${new Date(at).toISOString()}`;
+}
 
 /**
  * A rise of jnxRedundancySwitchoverCount. Judged even when the SNMP agent restarted (a dual-RE
@@ -94,7 +106,13 @@ export const detectVirtualChassis: Detector = (ctx) => {
           routing_engine: re.row.descr,
           switchover_count: re.row.switchoverCount ?? null,
         },
-        { fact: switchoverFact((nowMaster ?? re.row).descr || re.row.index, re.row.switchoverCount) },
+        {
+          fact: switchoverFact(
+            ctx,
+            { from: 're', to: (nowMaster ?? re.row).descr || re.row.index },
+            re.row.switchoverCount,
+          ),
+        },
       ),
     );
     return { events, memory: {} };
@@ -118,7 +136,7 @@ export const detectVirtualChassis: Detector = (ctx) => {
         'member_renumbered',
         `Virtual chassis member ${r.from}${describeMember(r.model, r.serial)} of ${ctx.device.name} now shows as member ${r.to}`,
         { member: r.to, from_member: r.from, serial: r.serial, model: r.model },
-        { fact: `serial=${r.serial}|from=${r.from}|to=${r.to}` },
+        { fact: `serial=${r.serial}|from=${r.from}|to=${r.to}|at=${new Date(snapshot.time).toISOString()}` },
       ),
     );
   }
@@ -236,7 +254,13 @@ export const detectVirtualChassis: Detector = (ctx) => {
             reason: re?.row.reason ?? 'unknown',
             ...(re ? { switchover_count: re.row.switchoverCount ?? null } : {}),
           },
-          { fact: switchoverFact(`member ${only.id}`, re?.row.switchoverCount) },
+          {
+            fact: switchoverFact(
+              ctx,
+              { from: `member ${vcMaster}`, to: `member ${only.id}` },
+              re?.row.switchoverCount,
+            ),
+          },
         ),
       );
     } else if (re) {
@@ -252,7 +276,7 @@ export const detectVirtualChassis: Detector = (ctx) => {
             routing_engine: re.row.descr,
             switchover_count: re.row.switchoverCount ?? null,
           },
-          { fact: switchoverFact(`member ${only.id}`, re.row.switchoverCount) },
+          { fact: switchoverFact(ctx, { from: 're', to: `member ${only.id}` }, re.row.switchoverCount) },
         ),
       );
     }
