@@ -30,7 +30,7 @@ import { DB_FILE, SqliteStore } from '../src/store/sqlite-store.js';
  * 1. Fill: a fresh storage dir opened with SqliteStore.open (schema migrated), then N events over
  *    400 days and D devices written straight through a second better-sqlite3 connection, one
  *    prepared statement, large transactions (a fill tool, not the product's write path), in time
- *    order (so `n`, the id counter and the time index grow together, as in production), then
+ *    order (so `n` and the time index grow together, as in production), then
  *    ANALYZE and back to WAL.
  * 2. `netwatch events` (a new process each run, as an operator runs it): --device D --since 1h,
  *    --device D, --since 1h; median of --runs.
@@ -381,7 +381,8 @@ const fillBatch = db.transaction((from: number, to: number) => {
       type === 'config_change' || type === 'process_crash' ? pick(['poll', 'syslog', 'trap']) : 'poll';
     seqs[d] = (seqs[d] ?? 0) + 1;
     insert.run(
-      eventId(time, counter),
+      // As the store makes them (kysely-store.ts): event time, device, per-device seq.
+      eventId(time, `${device}-${seqs[d]}`),
       device,
       seqs[d],
       time,
@@ -405,12 +406,8 @@ for (let from = 0; from < N; from += BATCH) {
     );
 }
 const insertSeq = db.prepare('insert into device_seq (device, last_seq) values (?, ?)');
-const meta = db.prepare(
-  'insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value',
-);
 db.transaction(() => {
   for (let d = 0; d < D; d += 1) if ((seqs[d] ?? 0) > 0) insertSeq.run(names[d], seqs[d]);
-  meta.run('event_counter', String(N));
 })();
 const insertedS = (performance.now() - fillStarted) / 1000;
 for (const index of plainIndexes) db.exec(index.sql);
@@ -429,7 +426,7 @@ const plans: [string, string, unknown[]][] = [
   ],
   ['--device D', 'select * from "events" where "device" = ? order by "time" asc, "n" asc', [targetName]],
   ['--since 1h', 'select * from "events" where "time" >= ? order by "time" asc, "n" asc', [now - 3_600_000]],
-  ['commit: id counter', 'select max("n") as "n" from "events"', []],
+  ['commit: device seq', 'select "last_seq" from "device_seq" where "device" = ?', [targetName]],
   [
     'commit: witness lookup',
     'select * from "events" where "device" = ? and "type" = ? and "fact" = ?',
@@ -587,8 +584,11 @@ for (let r = 0; r < RUNS; r += 1) {
     out += chunk.toString();
   });
   await new Promise((resolve) => child.once('close', resolve));
-  for (const [m, ms] of Object.entries(JSON.parse(out) as Record<string, number>))
-    (imports[m] ??= []).push(ms);
+  for (const [m, ms] of Object.entries(JSON.parse(out) as Record<string, number>)) {
+    const list = imports[m] ?? [];
+    list.push(ms);
+    imports[m] = list;
+  }
 }
 console.log(
   `  module load in a fresh process (median ms, in load order): ${Object.entries(imports)

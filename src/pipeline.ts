@@ -2,6 +2,7 @@ import type { PollResult } from './collect/snapshot.js';
 import type { DeviceConfig } from './config/types.js';
 import { detect } from './detect/detect.js';
 import type { DetectSettings } from './detect/detector.js';
+import { createHash } from 'node:crypto';
 import { type DeviceMemory, emptyMemory, stableKey } from './detect/memory.js';
 import type { EventDraft } from './events/event.js';
 import type { Logger } from './log.js';
@@ -27,7 +28,7 @@ import type { StoredMemory } from './store/store.js';
 interface Entry {
   memory: DeviceMemory;
   readonly identity: string;
-  /** stableKey of the memory last handed to the store; undefined: never written. */
+  /** Digest of the stableKey of the memory last handed to the store; undefined: never written. */
   saved: string | undefined;
   pollsSinceSave: number;
 }
@@ -114,7 +115,7 @@ export class Pipeline {
     }
     entry.memory = memory;
     metrics.recordMemory(device.name, memory);
-    const key = stableKey(memory);
+    const key = digest(memory);
     entry.pollsSinceSave += 1;
     const save =
       events.length > 0 || entry.saved !== key || entry.pollsSinceSave >= (this.deps.checkpointEvery ?? 10);
@@ -166,7 +167,7 @@ export class Pipeline {
     const entry = this.#entry(device, now);
     const next = change(entry.memory);
     entry.memory = next.memory;
-    entry.saved = stableKey(next.memory);
+    entry.saved = digest(next.memory);
     entry.pollsSinceSave = 0;
     this.deps.metrics.recordMemory(device.name, next.memory);
     return this.deps.queue.submit({
@@ -181,7 +182,7 @@ export class Pipeline {
     for (const [name, entry] of this.#live) {
       if (entry.pollsSinceSave === 0) continue;
       entry.pollsSinceSave = 0;
-      entry.saved = stableKey(entry.memory);
+      entry.saved = digest(entry.memory);
       void this.deps.queue.submit({
         device: name,
         events: [],
@@ -190,6 +191,11 @@ export class Pipeline {
     }
     return this.deps.queue.drain();
   }
+}
+
+/** A digest, not the key itself: the key is kilobytes per device, held for every device. */
+function digest(memory: DeviceMemory): string {
+  return createHash('sha1').update(stableKey(memory)).digest('base64');
 }
 
 function describe(error: unknown): string {

@@ -30,9 +30,9 @@ export interface CommitQueueDeps {
   readonly setTimer?: (fn: () => void, ms: number) => () => void;
 }
 
+/** Not unref'd: a flush someone awaits must keep the process alive until it ran. */
 const realTimer = (fn: () => void, ms: number) => {
   const t = setTimeout(fn, ms);
-  t.unref?.();
   return () => clearTimeout(t);
 };
 
