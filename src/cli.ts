@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runCheck } from './cli/check.js';
 import { type Output, processOutput } from './cli/output.js';
 
 const HELP = `netwatch — network device health monitor and crash detector
@@ -39,6 +38,7 @@ const COMMANDS = {
         print: { type: 'boolean' },
       },
     });
+    const { runCheck } = await import('./cli/check.js');
     return runCheck(values.config, values.print ?? false, process.env, out);
   },
   run: async (args, out) => {
