@@ -30,10 +30,15 @@ function configOf(
   interval: string,
   devices = 7,
   host = '127.0.0.1',
-  extra: { readonly storage?: string; readonly retention?: string; readonly d0Host?: string } = {},
+  extra: {
+    readonly storage?: string;
+    readonly retention?: string;
+    readonly d0Host?: string;
+    readonly token?: string;
+  } = {},
 ): Config {
   const text = `
-http: { listen: 127.0.0.1:9 }
+http: { listen: 127.0.0.1:9${extra.token ? `, write_token: ${extra.token}` : ''} }
 storage: { dir: ${extra.storage ?? join(dir, 'data')}${extra.retention ? `, retention: ${extra.retention}` : ''} }
 defaults:
   interval: ${interval}
@@ -101,7 +106,7 @@ async function rig(
       for (let k = 0; k < 5; k += 1) await flush();
     }
   };
-  return { dir, clock, ticker, fake, polls, run, config, rec, log, calendar };
+  return { dir, clock, ticker, fake, polls, run, config, rec, log, calendar, port: daemon.httpPort };
 }
 
 describe('daemon', () => {
@@ -203,5 +208,47 @@ describe('daemon reload', () => {
     r.clock.advance(2 * 86_400_000);
     await r.calendar.run('retention');
     expect((await eventsOf(r.dir)).length).toBe(0);
+  });
+});
+
+describe('baseline accept through the daemon API', () => {
+  it('needs the write token; accepted, it is journaled with its author and member 5 is no longer expected', async () => {
+    const r = await rig('10s', { token: 's3cret-token' });
+    await r.run(2);
+    // Member 5 leaves for good: member_down once it has been missing for two polls.
+    for (let col = 2; col <= 12; col += 1) r.rec.delete(`1.3.6.1.4.1.2636.3.40.1.4.1.1.1.${col}.5`);
+    await r.run(30);
+    expect((await eventsOf(r.dir)).filter((e) => e.type === 'member_down')).toHaveLength(7);
+    const post = (token?: string) =>
+      fetch(`http://127.0.0.1:${r.port}/api/baseline?device=d0&author=alice`, {
+        method: 'POST',
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+    expect((await post()).status).toBe(401);
+    expect((await post('wrong')).status).toBe(401);
+    const ok = await post('s3cret-token');
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { summary: string }).summary).toMatch(
+      /^alice accepted the current state of d0/,
+    );
+    const [accepted, ...more] = (await eventsOf(r.dir)).filter((e) => e.type === 'baseline_accepted');
+    expect(more).toEqual([]);
+    expect(accepted?.details).toMatchObject({ author: 'alice' });
+    expect(accepted?.witnesses.map((w) => w.source)).toEqual(['operator']);
+    // Member 5 coming back is now an addition, not a return: no member_up for d0.
+    r.rec.set('1.3.6.1.4.1.2636.3.40.1.4.1.1.1.3.5', '2', '3');
+    await r.run(15);
+    const ups = (await eventsOf(r.dir)).filter((e) => e.type === 'member_up');
+    expect(ups.some((e) => e.summary.includes(' d0 '))).toBe(false);
+  });
+
+  it('is disabled without a write token', async () => {
+    const r = await rig('10s');
+    await r.run(2);
+    const answer = await fetch(`http://127.0.0.1:${r.port}/api/baseline?device=d0&author=alice`, {
+      method: 'POST',
+    });
+    expect(answer.status).toBe(403);
+    expect(await answer.text()).toContain('http.write_token');
   });
 });
