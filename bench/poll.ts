@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statfsSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SETTINGS } from '../src/detect/detector.js';
 import { silentLogger } from '../src/log.js';
 import { Metrics } from '../src/metrics/metrics.js';
 import { Pipeline } from '../src/pipeline.js';
@@ -15,6 +14,7 @@ import { serializeMemory } from '../src/store/memory-codec.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { Observation, Store } from '../src/store/store.js';
 import { device, v2c } from '../test/helpers/devices.js';
+import { TEST_SETTINGS } from '../test/helpers/lab.js';
 
 /**
  * The measuring half of bench/poll.sh (run inside its namespace). Polls N agents back to back,
@@ -188,17 +188,7 @@ const pipeline = new Pipeline(
     metrics,
     logger: silentLogger,
     identityOf: (d) => d.name,
-    settings: () => ({
-      ...DEFAULT_SETTINGS,
-      trafficDrop: {
-        dropRatio: 0.5,
-        recoverRatio: 0.8,
-        minBps: 1_000_000,
-        forPolls: 2,
-        rebaselineAfterMs: 3_600_000,
-      },
-      unreachableAfter: 3,
-    }),
+    settings: () => TEST_SETTINGS,
   },
   new Map(),
 );

@@ -1,6 +1,6 @@
 import type { BaselineOutcome } from './api.js';
 import type { DeviceConfig } from './config/types.js';
-import { acceptBaseline, baselineAcceptedDraft } from './detect/baseline.js';
+import { acceptBaselineAction } from './detect/baseline.js';
 import type { Pipeline } from './pipeline.js';
 
 /**
@@ -23,16 +23,14 @@ export async function acceptBaselineNow(
     };
   let summary = '';
   const committed = await pipeline.operate(device, now, (memory) => {
-    const accepted = acceptBaseline(memory, now);
-    const draft = baselineAcceptedDraft({
+    const action = acceptBaselineAction(memory, {
       device: device.name,
       site: device.site,
       author,
       time: now,
-      change: accepted.change,
     });
-    summary = draft.summary;
-    return { memory: accepted.memory, events: [draft] };
+    summary = action.event.summary;
+    return { memory: action.memory, events: [action.event] };
   });
   return { ok: true, summary, committed };
 }

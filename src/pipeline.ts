@@ -1,8 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { PollResult } from './collect/snapshot.js';
 import type { DeviceConfig } from './config/types.js';
 import { detect } from './detect/detect.js';
 import type { DetectSettings } from './detect/detector.js';
-import { createHash } from 'node:crypto';
 import { type DeviceMemory, emptyMemory, stableKey } from './detect/memory.js';
 import type { EventDraft } from './events/event.js';
 import type { Logger } from './log.js';

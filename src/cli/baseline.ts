@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { Environment } from '../config/env.js';
 import { storageDirOf } from '../config/storage.js';
 import type { Config, DeviceConfig } from '../config/types.js';
-import { acceptBaseline, baselineAcceptedDraft } from '../detect/baseline.js';
+import { acceptBaselineAction } from '../detect/baseline.js';
 import { daemonOwning } from '../store/daemon-lock.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { printable } from '../text.js';
@@ -75,19 +75,18 @@ async function direct(
       out.error(`netwatch baseline: ${device.name} has not been polled successfully yet: nothing to accept`);
       return 1;
     }
-    const accepted = acceptBaseline(stored.memory, now);
-    const draft = baselineAcceptedDraft({
+    const action = acceptBaselineAction(stored.memory, {
       device: device.name,
       site: device.site,
       author,
       time: now,
-      change: accepted.change,
     });
+    const draft = action.event;
     await store.commit([
       {
         device: device.name,
         events: [draft],
-        memory: { memory: accepted.memory, identity: stored.identity },
+        memory: { memory: action.memory, identity: stored.identity },
       },
     ]);
     out.print(printable(draft.summary, 500));

@@ -103,3 +103,12 @@ export function baselineAcceptedDraft(input: {
     fact: `operator=${input.author}|at=${new Date(input.time).toISOString()}`,
   };
 }
+
+/** Accepting the baseline as an operator action: the new memory and its `baseline_accepted` event. */
+export function acceptBaselineAction(
+  memory: DeviceMemory,
+  input: { readonly device: string; readonly site: string; readonly author: string; readonly time: number },
+): { readonly memory: DeviceMemory; readonly event: EventDraft } {
+  const accepted = acceptBaseline(memory, input.time);
+  return { memory: accepted.memory, event: baselineAcceptedDraft({ ...input, change: accepted.change }) };
+}

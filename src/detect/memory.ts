@@ -30,6 +30,19 @@ export interface TrafficMemory {
   readonly partial: number;
 }
 
+/** A traffic scope with nothing learnt yet (also fills fields added since a memory was stored). */
+export const EMPTY_TRAFFIC: TrafficMemory = {
+  samples: [],
+  dropped: false,
+  streak: 0,
+  onset: undefined,
+  recovering: undefined,
+  baselineAtDrop: undefined,
+  lastBps: undefined,
+  ports: [],
+  partial: 0,
+};
+
 export interface DeviceMemory {
   readonly device: string;
   /** Time of the observation this memory reflects (ms). */
@@ -172,19 +185,7 @@ export function memoryFromLegacy(raw: unknown): DeviceMemory | undefined {
   const traffic: Record<string, TrafficMemory> = {};
   if (isRecord(raw.traffic))
     for (const [scope, t] of Object.entries(raw.traffic))
-      if (isRecord(t))
-        traffic[scope] = {
-          samples: [],
-          dropped: false,
-          streak: 0,
-          onset: undefined,
-          recovering: undefined,
-          baselineAtDrop: undefined,
-          lastBps: undefined,
-          ports: [],
-          partial: 0,
-          ...(t as Partial<TrafficMemory>),
-        };
+      if (isRecord(t)) traffic[scope] = { ...EMPTY_TRAFFIC, ...(t as Partial<TrafficMemory>) };
   return {
     device: raw.device,
     savedAt,

@@ -1,4 +1,4 @@
-import { type DeviceMemory, emptyMemory } from '../detect/memory.js';
+import { type DeviceMemory, EMPTY_TRAFFIC, emptyMemory } from '../detect/memory.js';
 
 /**
  * Device memory as stored text, and back. bigint counters are written as {"$bigint": "…"}, an
@@ -39,5 +39,10 @@ export function memoryWithDefaults(saved: unknown, device: string): DeviceMemory
       !Array.isArray(fallback);
     merged[key] = bothObjects ? { ...(fallback as object), ...(value as object) } : value;
   }
-  return { ...(merged as unknown as DeviceMemory), device };
+  const memory = merged as unknown as DeviceMemory;
+  // Per-scope traffic memory gains fields too (one level deeper than the sections).
+  const traffic = Object.fromEntries(
+    Object.entries(memory.traffic ?? {}).map(([scope, t]) => [scope, { ...EMPTY_TRAFFIC, ...t }]),
+  );
+  return { ...memory, traffic, device };
 }

@@ -77,3 +77,24 @@ export async function serveNewLabs(run: string): Promise<void> {
   const script = join(import.meta.dirname, '../../scripts/test-services.sh');
   await promisify(execFile)('bash', [script, 'restart-snmpsim', run], { timeout: 30_000 });
 }
+
+/** devices.yaml for one device, `asw1-eqsin`, served by snmpsim under `community`. */
+export function snmpsimConfig(options: {
+  readonly community: string;
+  readonly httpPort: number;
+  readonly snmpsim: { readonly host: string; readonly port: number };
+  readonly intervalMs: number;
+  readonly extra?: string;
+}): string {
+  const { community, httpPort, snmpsim, intervalMs, extra = '' } = options;
+  return `
+http: { listen: 127.0.0.1:${httpPort} }
+storage: { dir: ./data }
+defaults:
+  interval: ${intervalMs / 1000}s
+  site: eqsin
+  snmp: { version: 2c, community: ${community}, port: ${snmpsim.port}, timeout: 1s, retries: 1 }
+devices:
+  - { name: asw1-eqsin, host: ${snmpsim.host} }
+${extra}`;
+}

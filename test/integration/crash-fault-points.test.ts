@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { FaultPoint } from '../../src/fault.js';
 import { type RunningNetwatch, startNetwatch, waitForHttp } from '../helpers/netwatch-process.js';
-import { SnmpsimLab, serveNewLabs } from '../helpers/snmpsim-lab.js';
+import { SnmpsimLab, serveNewLabs, snmpsimConfig } from '../helpers/snmpsim-lab.js';
 import { storedEvents } from '../helpers/stored-events.js';
 
 /**
@@ -31,16 +31,8 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const config = (community: string, port: number) => `
-http: { listen: 127.0.0.1:${port} }
-storage: { dir: ./data }
-defaults:
-  interval: ${INTERVAL_MS / 1000}s
-  site: eqsin
-  snmp: { version: 2c, community: ${community}, port: ${snmpsim.port}, timeout: 1s, retries: 1 }
-devices:
-  - { name: asw1-eqsin, host: ${snmpsim.host} }
-`;
+const config = (community: string, httpPort: number) =>
+  snmpsimConfig({ community, httpPort, snmpsim, intervalMs: INTERVAL_MS });
 
 async function exited(n: RunningNetwatch, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;

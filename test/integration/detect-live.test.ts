@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { PORTS } from '../helpers/lab.js';
 import { CLI, type RunningNetwatch, startNetwatch, waitForHttp } from '../helpers/netwatch-process.js';
-import { SnmpsimLab } from '../helpers/snmpsim-lab.js';
+import { SnmpsimLab, snmpsimConfig } from '../helpers/snmpsim-lab.js';
 import { type StoredEvent, storedEvents } from '../helpers/stored-events.js';
 
 /**
@@ -35,18 +35,14 @@ afterEach(async () => {
 type JournalLine = StoredEvent;
 const journal = (dir: string): JournalLine[] => storedEvents(join(dir, 'data'));
 
-const config = (community: string, port: number) => `
-http: { listen: 127.0.0.1:${port} }
-storage: { dir: ./data }
-defaults:
-  interval: ${INTERVAL_MS / 1000}s
-  site: eqsin
-  snmp: { version: 2c, community: ${community}, port: ${snmpsim.port}, timeout: 1s, retries: 1 }
-devices:
-  - { name: asw1-eqsin, host: ${snmpsim.host} }
-detect:
-  traffic_drop: { drop_ratio: 0.5, recover_ratio: 0.8, min_bps: 1000000, for: 2 }
-`;
+const config = (community: string, httpPort: number) =>
+  snmpsimConfig({
+    community,
+    httpPort,
+    snmpsim,
+    intervalMs: INTERVAL_MS,
+    extra: 'detect:\n  traffic_drop: { drop_ratio: 0.5, recover_ratio: 0.8, min_bps: 1000000, for: 2 }\n',
+  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

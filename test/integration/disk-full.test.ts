@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { type RunningNetwatch, startNetwatch, waitForHttp } from '../helpers/netwatch-process.js';
-import { SnmpsimLab, serveNewLabs } from '../helpers/snmpsim-lab.js';
+import { SnmpsimLab, serveNewLabs, snmpsimConfig } from '../helpers/snmpsim-lab.js';
 import { storedEvents } from '../helpers/stored-events.js';
 
 /**
@@ -69,16 +69,7 @@ describe('disk full', () => {
       lab.change((l) => l.role(0, 1).role(1, 2));
       await serveNewLabs(services.run);
       netwatch = startNetwatch(
-        `
-http: { listen: 127.0.0.1:${PORT} }
-storage: { dir: ./data }
-defaults:
-  interval: ${INTERVAL_MS / 1000}s
-  site: eqsin
-  snmp: { version: 2c, community: diskfull, port: ${snmpsim.port}, timeout: 1s, retries: 1 }
-devices:
-  - { name: asw1-eqsin, host: ${snmpsim.host} }
-`,
+        snmpsimConfig({ community: 'diskfull', httpPort: PORT, snmpsim, intervalMs: INTERVAL_MS }),
         {},
         dir,
       );

@@ -2,7 +2,7 @@ import type { InterfaceRate } from '../../collect/rates.js';
 import type { EventDraft } from '../../events/event.js';
 import { formatBps } from '../../format.js';
 import { type DetectContext, type Detector, draft, nothing } from '../detector.js';
-import type { TrafficMemory } from '../memory.js';
+import { EMPTY_TRAFFIC, type TrafficMemory } from '../memory.js';
 
 /**
  * traffic_drop / traffic_recovered for the device and each interface group: throughput below
@@ -61,17 +61,7 @@ export function median(values: readonly number[]): number | undefined {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-const EMPTY: TrafficMemory = {
-  samples: [],
-  dropped: false,
-  streak: 0,
-  onset: undefined,
-  recovering: undefined,
-  baselineAtDrop: undefined,
-  lastBps: undefined,
-  ports: [],
-  partial: 0,
-};
+const EMPTY = EMPTY_TRAFFIC;
 
 /**
  * Partial samples in a row after which the measured port set is taken as changed for real (ports
