@@ -5,7 +5,8 @@ import type { PollResult } from './collect/snapshot.js';
 import { storageDirOf } from './config/storage.js';
 import type { Config, DeviceConfig, SnmpSecurity } from './config/types.js';
 import { detectSettingsOf } from './detect/settings.js';
-import { type HttpServer, startHttpServer } from './http/server.js';
+import type { IncomingMessage } from 'node:http';
+import { type Handler, type HttpServer, startHttpServer } from './http/server.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics/metrics.js';
 import { Pipeline } from './pipeline.js';
@@ -21,7 +22,7 @@ import { CommitQueue } from './store/commit-queue.js';
 import { lockStorage } from './store/daemon-lock.js';
 import { identityOf } from './store/identity.js';
 import { SqliteStore } from './store/sqlite-store.js';
-import type { Store } from './store/store.js';
+import { type Store, StoreError } from './store/store.js';
 import { printable } from './text.js';
 
 /** `netwatch run` assembled: scheduler → poller → pipeline → store, metrics and the HTTP API. */
@@ -92,7 +93,9 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
         });
     },
     onError: (error, dropped) => {
-      metrics.recordStoreError('commit');
+      // A StoreError is the store failing; anything else is a bug in a batch or a listener.
+      if (error instanceof StoreError) metrics.recordStoreError('commit');
+      else metrics.recordInternalError('store');
       const lost = dropped.reduce((n, o) => n + o.events.length, 0);
       logger.error(
         dropped.length > 0
@@ -120,12 +123,15 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
   pipeline.reconcile(config.devices);
 
   const mux = new UdpMux();
-  const connector = deps.connector ?? createNetSnmpConnector({ mux, now: wallMs });
+  const connector = deps.connector ?? createNetSnmpConnector({ mux, now: () => clock.monotonicMs() });
   const last = new Map<string, PollResult>();
   const poller = new Poller({
     connector,
     resolve: createResolver(),
+    // Wall time stamps the poll; deadlines and durations run on monotonic time (same base as
+    // the connector's), so a wall-clock step cuts no walk short and stretches none.
     now: wallMs,
+    monotonic: () => clock.monotonicMs(),
     onResult: async (device, result) => {
       const before = last.get(device.name);
       last.set(device.name, result);
@@ -185,9 +191,24 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
   };
   calendar.daily('retention', '17 3 * * *', retention);
 
+  /** A handler that throws answers 500 (server.ts) and is counted here. */
+  const counted = (routes: Record<string, Handler>): Record<string, Handler> =>
+    Object.fromEntries(
+      Object.entries(routes).map(([key, handler]) => [
+        key,
+        async (request: IncomingMessage) => {
+          try {
+            return await handler(request);
+          } catch (error) {
+            metrics.recordInternalError('http');
+            throw error;
+          }
+        },
+      ]),
+    );
   const http: HttpServer = await startHttpServer(
     config.http.listen,
-    apiRoutes({
+    counted(apiRoutes({
       config: () => config,
       metrics,
       store: db,
@@ -198,9 +219,16 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
       acceptBaseline: (device: DeviceConfig, author: string) =>
         acceptBaselineNow(pipeline, device, author, wallMs()),
       onStoreError: (op) => metrics.recordStoreError(op),
-    }),
+    })),
   );
-  ticker.start(() => scheduler.tick(clock.monotonicMs()));
+  ticker.start((monotonicMs) => {
+    try {
+      scheduler.tick(monotonicMs);
+    } catch (error) {
+      metrics.recordInternalError('tick');
+      throw error; // the ticker's onError logs it and ticking goes on
+    }
+  });
   logger.info('netwatch running', {
     devices: config.devices.length,
     listen: `${config.http.listen.host}:${http.port}`,
@@ -229,6 +257,7 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
       };
       metrics.setDevices(config.devices);
       pipeline.reconcile(config.devices);
+      poller.retain(config.devices);
       scheduler.setDevices(snmpDevices(), clock.monotonicMs());
       for (const name of last.keys()) if (!config.devices.some((d) => d.name === name)) last.delete(name);
       logger.info('configuration reloaded', { devices: config.devices.length });

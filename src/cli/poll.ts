@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { realClock } from '../clock.js';
 import { collectDevice } from '../collect/collect-device.js';
 import { computeRates, type RateResult } from '../collect/rates.js';
 import type { PollResult, Snapshot } from '../collect/snapshot.js';
@@ -101,10 +102,19 @@ export async function runPoll(options: PollOptions, env: Environment, out: Outpu
     return 1;
   }
   const mux = new UdpMux(1);
-  const connector = createNetSnmpConnector({ mux, now: Date.now });
+  const clock = realClock();
+  const monotonic = () => clock.monotonicMs();
+  const connector = createNetSnmpConnector({ mux, now: monotonic });
   const memo = {};
   const pollOnce = (): Promise<PollResult> =>
-    collectDevice({ device, address: resolved.address, connector, now: Date.now, memo });
+    collectDevice({
+      device,
+      address: resolved.address,
+      connector,
+      now: () => clock.wallMs(),
+      monotonic,
+      memo,
+    });
   try {
     const first = await pollOnce();
     let second: PollResult | undefined;

@@ -25,7 +25,16 @@ export interface StaticCache {
   readonly columns: ReadonlyMap<string, readonly Varbind[]>;
   /** Polls since the columns were read. */
   pollsSince: number;
-  /** The scalars at the previous poll: a restart or an ifTable change invalidates the cache. */
+  /**
+   * Set when a poll's scalars said the columns may have changed (a restart, an ifTable change, the
+   * refresh count): stays set until a poll reads the static columns successfully, so a walk that
+   * fails right after a reboot cannot leave the old names, aliases and serials in use.
+   */
+  stale?: boolean;
+  /**
+   * The scalars the cache was last validated against: a restart or an ifTable change invalidates it.
+   * Moved on only by a poll that found the cache valid or read the columns afresh.
+   */
   upTimeCs: number | undefined;
   engineBoots: number | undefined;
   ifNumber: number | undefined;
@@ -89,22 +98,38 @@ const scalarNum = (scalars: readonly Varbind[], oid: string): number | undefined
     : undefined;
 };
 
-/** Does the cache still hold, judged from this poll's scalars? Updates the remembered scalars. */
+const validatingScalars = (scalars: readonly Varbind[]) => ({
+  upTimeCs: scalarNum(scalars, SYSTEM.sysUpTime),
+  engineBoots: scalarNum(scalars, SYSTEM.snmpEngineBoots),
+  ifNumber: scalarNum(scalars, SYSTEM.ifNumber),
+  ifTableLastChange: scalarNum(scalars, SYSTEM.ifTableLastChange),
+});
+
+/**
+ * Does the cache still hold, judged from this poll's scalars? A valid cache remembers them (its
+ * sysUpTime moves on); an invalid one is marked stale and keeps the scalars it was read under, so
+ * it stays invalid until the static columns are read successfully (`freshStatics`).
+ */
 function staticsStillValid(cache: StaticCache | undefined, scalars: readonly Varbind[]): boolean {
   if (!cache) return false;
-  const upTimeCs = scalarNum(scalars, SYSTEM.sysUpTime);
-  const engineBoots = scalarNum(scalars, SYSTEM.snmpEngineBoots);
-  const ifNumber = scalarNum(scalars, SYSTEM.ifNumber);
-  const ifTableLastChange = scalarNum(scalars, SYSTEM.ifTableLastChange);
+  const now = validatingScalars(scalars);
   const valid =
+    cache.stale !== true &&
     cache.pollsSince < STATIC_REFRESH_POLLS &&
-    !(upTimeCs !== undefined && cache.upTimeCs !== undefined && upTimeCs < cache.upTimeCs) &&
-    engineBoots === cache.engineBoots &&
-    ifNumber === cache.ifNumber &&
-    ifTableLastChange === cache.ifTableLastChange;
-  Object.assign(cache, { upTimeCs, engineBoots, ifNumber, ifTableLastChange });
+    !(now.upTimeCs !== undefined && cache.upTimeCs !== undefined && now.upTimeCs < cache.upTimeCs) &&
+    now.engineBoots === cache.engineBoots &&
+    now.ifNumber === cache.ifNumber &&
+    now.ifTableLastChange === cache.ifTableLastChange;
+  if (valid) Object.assign(cache, now);
+  else cache.stale = true;
   return valid;
 }
+
+/** A cache of static columns just read successfully, validated by this poll's scalars. */
+const freshStatics = (
+  columns: ReadonlyMap<string, readonly Varbind[]>,
+  scalars: readonly Varbind[],
+): StaticCache => ({ columns, pollsSince: 0, stale: false, ...validatingScalars(scalars) });
 
 const indexesOf = (rows: readonly Varbind[] | undefined, column: string) =>
   new Set((rows ?? []).map((vb) => vb.oid.slice(column.length + 1)));
@@ -133,8 +158,18 @@ export interface CollectInput {
   readonly device: DeviceConfig;
   /** The device's address, already resolved to an IP (replies are routed by source address). */
   readonly address: string;
+  /**
+   * The connector's `now` must read the same clock as `monotonic` (or `now` when `monotonic` is
+   * not given): the session deadline is an absolute time on it.
+   */
   readonly connector: SnmpConnector<SnmpSecurity>;
+  /** Wall time (Unix ms): the stamps `snapshot.time` and a failure's `time`. */
   readonly now: () => number;
+  /**
+   * Monotonic time (the clock seam's `monotonicMs`): the poll deadline, `durationMs` and
+   * `snapshot.monoMs`, which a wall-clock step must not move. Defaults to `now` (one clock).
+   */
+  readonly monotonic?: () => number;
   readonly memo: CollectMemo;
 }
 
@@ -155,9 +190,10 @@ export async function collectDevice({
   address,
   connector,
   now,
+  monotonic = now,
   memo,
 }: CollectInput): Promise<PollResult> {
-  const start = now();
+  const start = monotonic();
   const snmp = device.snmp;
   const failed = (failure: {
     readonly reason: PollFailureReason;
@@ -167,7 +203,7 @@ export async function collectDevice({
     ok: false,
     device: device.name,
     time: now(),
-    durationMs: now() - start,
+    durationMs: Math.max(0, monotonic() - start),
     reason: failure.reason,
     retryable: failure.retryable,
     message: failure.message,
@@ -175,13 +211,16 @@ export async function collectDevice({
   if (!snmp)
     return failed({ reason: 'error', retryable: false, message: 'SNMP is disabled for this device' });
 
+  // On monotonic time, as the connector's clock must be: a wall-clock step neither cuts the walk
+  // nor lifts the deadline.
+  const deadline = start + pollDeadlineMs(device);
   const session = connector.open(snmp.security, {
     host: address,
     port: snmp.port,
     timeoutMs: snmp.timeoutMs,
     retries: snmp.retries,
     maxRepetitions: snmp.maxRepetitions,
-    deadline: start + pollDeadlineMs(device),
+    deadline,
   });
   // Failures before the walk keep their reason: no answer to the GET is `timeout`, not `deadline`.
   try {
@@ -189,7 +228,7 @@ export async function collectDevice({
     if (!scalars.ok) {
       // v2c gets silence for a wrong community, exactly like a dead host. Tell them apart: an
       // agent that answers a credential-free SNMPv3 discovery is alive and refusing us.
-      const left = start + pollDeadlineMs(device) - now();
+      const left = deadline - monotonic();
       if (scalars.reason === 'timeout' && snmp.security.version === '2c' && left >= 500) {
         session.close();
         if (await connector.probe(address, snmp.port, Math.min(1000, left)))
@@ -203,10 +242,9 @@ export async function collectDevice({
       return failed(scalars);
     }
 
-    const deadline = start + pollDeadlineMs(device);
     // The device answered the GET: a walk cut off by the deadline is a slow device, not a dead one.
     const walkFailed = (failure: SnmpFailure): PollResult =>
-      failure.reason === 'timeout' && now() >= deadline - DEADLINE_MARGIN_MS
+      failure.reason === 'timeout' && monotonic() >= deadline - DEADLINE_MARGIN_MS
         ? failed({
             reason: 'deadline',
             retryable: true,
@@ -226,48 +264,45 @@ export async function collectDevice({
     if (!walked.ok) return walkFailed(walked);
     const table = new Map<string, readonly Varbind[]>(columns.map((oid, i) => [oid, walked.value[i] ?? []]));
 
-    if (memo.hcCounters === undefined) {
-      const hasHc = (table.get(IF.ifHCInOctets)?.length ?? 0) > 0;
-      memo.hcCounters = hasHc;
-      if (!hasHc) {
-        const legacy = await session.walkColumns(IF_32);
-        if (!legacy.ok) return walkFailed(legacy);
-        IF_32.forEach((oid, i) => {
-          table.set(oid, legacy.value[i] ?? []);
-        });
-      }
+    // The HC columns are walked every poll, so whether the device has them is re-decided every
+    // poll at no cost: one walk that found them empty by accident (an agent still starting, a
+    // different box at the same name) does not turn them off for good.
+    const hasHc = (table.get(IF.ifHCInOctets)?.length ?? 0) > 0;
+    if (!hasHc && memo.hcCounters !== false) {
+      const legacy = await session.walkColumns(IF_32);
+      if (!legacy.ok) return walkFailed(legacy);
+      IF_32.forEach((oid, i) => {
+        table.set(oid, legacy.value[i] ?? []);
+      });
     }
+    memo.hcCounters = hasHc;
 
     if (reuse && memo.statics && !mergeStatics(table, memo.statics)) {
       // A row the cache does not know (a new interface or member): read the statics now.
       const fresh = await readStatics(session);
       if (!fresh.ok) return walkFailed(fresh);
       for (const [oid, rows] of fresh.value) table.set(oid, rows);
-      memo.statics = { ...memo.statics, columns: fresh.value, pollsSince: 0 };
+      memo.statics = freshStatics(fresh.value, scalars.value);
     } else if (!reuse) {
-      memo.statics = {
-        columns: new Map(STATIC_COLUMNS.map((oid) => [oid, table.get(oid) ?? []])),
-        pollsSince: 0,
-        upTimeCs: scalarNum(scalars.value, SYSTEM.sysUpTime),
-        engineBoots: scalarNum(scalars.value, SYSTEM.snmpEngineBoots),
-        ifNumber: scalarNum(scalars.value, SYSTEM.ifNumber),
-        ifTableLastChange: scalarNum(scalars.value, SYSTEM.ifTableLastChange),
-      };
+      memo.statics = freshStatics(
+        new Map(STATIC_COLUMNS.map((oid) => [oid, table.get(oid) ?? []])),
+        scalars.value,
+      );
     }
     if (memo.statics) memo.statics.pollsSince += 1;
 
-    const time = now();
-    const snapshot = parseSnapshot({
+    const monoMs = monotonic();
+    const parsed = parseSnapshot({
       device: device.name,
-      time,
-      durationMs: time - start,
+      time: now(),
+      durationMs: Math.max(0, monoMs - start),
       requests: session.requests,
       scalars: scalars.value,
       columns: table,
     });
-    if (!snapshot)
+    if (!parsed)
       return failed({ reason: 'malformed', retryable: true, message: 'the agent returned no sysUpTime' });
-    return { ok: true, snapshot };
+    return { ok: true, snapshot: { ...parsed, monoMs } };
   } finally {
     session.close();
   }

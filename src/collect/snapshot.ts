@@ -102,6 +102,11 @@ export interface Snapshot {
   /** When the poll finished (ms since epoch, the poller's clock). */
   readonly time: number;
   readonly durationMs: number;
+  /**
+   * Monotonic time (ms, the clock seam's `monotonicMs()`) when the poll finished: for rate windows
+   * and gaps, which a wall-clock step must not bend. Optional only for hand-made snapshots.
+   */
+  readonly monoMs?: number;
   readonly requests: number;
   readonly system: SystemInfo;
   readonly interfaces: Supported<readonly InterfaceSample[]>;

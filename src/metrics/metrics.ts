@@ -6,16 +6,23 @@ import type { NetwatchEvent, RecordedEvent } from '../events/event.js';
 import { ExpositionWriter, escapeLabelValue } from './exposition.js';
 
 /**
- * netwatch's metrics. Low-cardinality counters and the Node process metrics live in prom-client's
- * own Registry (no global). The per-device families (up, uptimes, VC roles, interfaces…) are
- * written straight from the latest snapshot per device when Prometheus scrapes (exposition.ts
- * says why): a poll costs no exposition work, and a device removed from the inventory disappears.
+ * netwatch's metrics. Low-cardinality counters (internal and store errors) and the Node process
+ * metrics live in prom-client's own Registry (no global). Everything labelled by device (up,
+ * uptimes, VC roles, interfaces, and the per-device counters: polls, poll errors, skipped polls,
+ * events, process restarts) is kept in the device's state and written when Prometheus scrapes
+ * (exposition.ts says why): a poll costs no exposition work, and every series of a device removed
+ * from the inventory disappears with it.
  */
 
 const ROLES: readonly VcRole[] = ['master', 'backup', 'linecard', 'unknown'];
 
-/** Where an internal error (a bug or an unexpected throw, not a device failure) was caught. */
-export const INTERNAL_ERROR_STAGES = ['detect', 'pipeline', 'store', 'poll', 'http'] as const;
+/**
+ * Where an internal error (a bug or an unexpected throw, not a device failure) was caught:
+ * `detect` a detector, `pipeline` the rest of one poll's handling, `poll` a poll that threw,
+ * `tick` a scheduler tick that threw, `store` a commit that failed for a reason other than the
+ * store (a bug in the batch or in a listener: not a `StoreError`), `http` a route handler that threw.
+ */
+export const INTERNAL_ERROR_STAGES = ['detect', 'pipeline', 'poll', 'tick', 'store', 'http'] as const;
 export type InternalErrorStage = (typeof INTERNAL_ERROR_STAGES)[number];
 
 /** The store operation that failed. */
@@ -43,7 +50,18 @@ interface DeviceState {
   lastPollAtSeconds: number | undefined;
   snapshot: Snapshot | undefined;
   traffic: Readonly<Record<string, TrafficMemory>>;
+  /** Polls recorded, success or failure (netwatch_device_polls_total; 0 from setDevices). */
+  polls: number;
+  /** Failed polls by reason. */
+  readonly pollErrors: Map<string, number>;
+  skipped: number;
+  /** Events by `type` and `severity`: the label suffix `,type="…",severity="…"` → count. */
+  readonly events: Map<string, number>;
+  /** process_restart events by process: the label suffix `,process="…"` → count. */
+  readonly processRestarts: Map<string, number>;
 }
+
+const bump = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
 
 const open = (device: DeviceConfig) =>
   `{device="${escapeLabelValue(device.name)}",site="${escapeLabelValue(device.site)}"`;
@@ -51,40 +69,12 @@ const open = (device: DeviceConfig) =>
 export class Metrics {
   readonly registry = new Registry();
   readonly #devices = new Map<string, DeviceState>();
-  readonly pollErrors: Counter<'device' | 'site' | 'reason'>;
-  readonly pollsSkipped: Counter<'device' | 'site'>;
-  readonly events: Counter<'device' | 'site' | 'type' | 'severity'>;
-  readonly processRestarts: Counter<'device' | 'site' | 'process'>;
   readonly internalErrors: Counter<'stage'>;
   readonly storeErrors: Counter<'op'>;
   #schedule: ScheduleView | undefined;
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    this.pollErrors = new Counter({
-      name: 'netwatch_poll_errors_total',
-      help: 'Failed polls by reason (timeout, auth, malformed, refused, resolve, error).',
-      labelNames: ['device', 'site', 'reason'],
-      registers,
-    });
-    this.pollsSkipped = new Counter({
-      name: 'netwatch_polls_skipped_total',
-      help: 'Polls not started because the previous poll of the device was still running.',
-      labelNames: ['device', 'site'],
-      registers,
-    });
-    this.events = new Counter({
-      name: 'netwatch_events_total',
-      help: 'Events journaled, by type (the snake_case event types of the journal and API).',
-      labelNames: ['device', 'site', 'type', 'severity'],
-      registers,
-    });
-    this.processRestarts = new Counter({
-      name: 'netwatch_process_restarts_total',
-      help: 'Watched processes seen running again under a new PID after a crash (process_restart events).',
-      labelNames: ['device', 'site', 'process'],
-      registers,
-    });
     this.internalErrors = new Counter({
       name: 'netwatch_internal_errors_total',
       help: 'Errors inside netwatch (a bug or an unexpected throw, not a device failure), by the stage that caught it.',
@@ -176,6 +166,38 @@ export class Metrics {
       'gauge',
       (s) => s.lastPollAtSeconds,
     );
+    perDevice(
+      'netwatch_device_polls_total',
+      'Polls of the device that ended, successful or not (0 from the moment the device is configured).',
+      'counter',
+      (s) => s.polls,
+    );
+    /** A per-device counter kept as label suffix → count. */
+    const counts = (name: string, help: string, of: (s: DeviceState) => ReadonlyMap<string, number>) =>
+      family(name, help, 'counter', (s, emit) => {
+        for (const [extra, n] of of(s)) emit(extra, n);
+      });
+    counts(
+      'netwatch_poll_errors_total',
+      'Failed polls by reason (timeout, deadline, auth, malformed, refused, resolve, error).',
+      (s) => s.pollErrors,
+    );
+    perDevice(
+      'netwatch_polls_skipped_total',
+      'Polls not started because the previous poll of the device was still running (0 from the moment the device is configured).',
+      'counter',
+      (s) => s.skipped,
+    );
+    counts(
+      'netwatch_events_total',
+      'Events journaled, by type (the snake_case event types of the journal and API).',
+      (s) => s.events,
+    );
+    counts(
+      'netwatch_process_restarts_total',
+      'Watched processes seen running again under a new PID after a crash (process_restart events).',
+      (s) => s.processRestarts,
+    );
     const schedule = this.#schedule;
     perDevice(
       'netwatch_device_poll_interval_seconds',
@@ -255,13 +277,15 @@ export class Metrics {
       'netwatch_device_throughput_bits_per_second',
       'Bits per second in + out over the user-traffic ports (physical Ethernet), from the last two polls.',
       'gauge',
-      (s) => s.traffic.device?.lastBps,
+      // Like the snapshot series: absent, not stale, while the last poll failed.
+      (s) => (s.up ? s.traffic.device?.lastBps : undefined),
     );
     family(
       'netwatch_traffic_drop_active',
       'Whether a traffic_drop is open (1) for the device or an interface group (scope), until traffic_recovered.',
       'gauge',
       (s, emit) => {
+        if (!s.up) return; // absent, not stale, while the last poll failed
         for (const [scope, t] of Object.entries(s.traffic))
           emit(`,scope="${escapeLabelValue(scope)}"`, t.dropped ? 1 : 0);
       },
@@ -297,7 +321,11 @@ export class Metrics {
     );
     return w.text();
   }
-  /** The inventory changed (start, SIGHUP): keep state for kept devices, drop removed ones. */
+  /**
+   * The inventory changed (start, SIGHUP): keep state for kept devices, drop removed ones with
+   * every series of theirs. A new device's polls counter starts at 0, so increase() sees its
+   * first poll and an alert sees a device that is never polled.
+   */
   setDevices(devices: readonly DeviceConfig[]): void {
     const keep = new Set(devices.map((d) => d.name));
     for (const name of this.#devices.keys()) if (!keep.has(name)) this.#devices.delete(name);
@@ -313,6 +341,11 @@ export class Metrics {
           lastPollAtSeconds: undefined,
           snapshot: undefined,
           traffic: {},
+          polls: 0,
+          pollErrors: new Map(),
+          skipped: 0,
+          events: new Map(),
+          processRestarts: new Map(),
         });
     }
   }
@@ -333,6 +366,7 @@ export class Metrics {
     const name = result.ok ? result.snapshot.device : result.device;
     const state = this.#devices.get(name);
     if (!state) return;
+    state.polls += 1;
     state.lastPollAtSeconds = (result.ok ? result.snapshot.time : result.time) / 1000;
     if (result.ok) {
       state.up = true;
@@ -343,7 +377,7 @@ export class Metrics {
       state.up = false;
       state.snapshot = undefined;
       state.lastPollSeconds = result.durationMs / 1000;
-      this.pollErrors.inc({ device: name, site: state.device.site, reason: result.reason });
+      bump(state.pollErrors, `,reason="${escapeLabelValue(result.reason)}"`);
     }
   }
 
@@ -359,15 +393,19 @@ export class Metrics {
   /**
    * Events the store recorded (call once per event, after its commit: a witness of a known fact
    * is not a new event). A process_restart (a watched process that crashed and runs again) is one
-   * restart; a crash whose process has not come back is not (yet) a restart.
+   * restart; a crash whose process has not come back is not (yet) a restart. Events of a device
+   * that is no longer configured are not counted (its series are gone). The device's configured
+   * site labels the series.
    */
   recordEvents(events: readonly EventLike[]): void {
     for (const e of events) {
-      this.events.inc({ device: e.device, site: e.site, type: e.type, severity: e.severity });
+      const state = this.#devices.get(e.device);
+      if (!state) continue;
+      bump(state.events, `,type="${escapeLabelValue(e.type)}",severity="${escapeLabelValue(e.severity)}"`);
       if (e.type === 'process_restart') {
         const process = e.details.process;
         if (typeof process === 'string')
-          this.processRestarts.inc({ device: e.device, site: e.site, process });
+          bump(state.processRestarts, `,process="${escapeLabelValue(process)}"`);
       }
     }
   }
@@ -389,6 +427,7 @@ export class Metrics {
   }
 
   recordSkipped(device: DeviceConfig): void {
-    this.pollsSkipped.inc({ device: device.name, site: device.site });
+    const state = this.#devices.get(device.name);
+    if (state) state.skipped += 1;
   }
 }

@@ -40,7 +40,9 @@ const NO_AGENT: SnmpFailure = { ok: false, retryable: true, reason: 'timeout', m
 
 /**
  * A slow agent on a fake clock: each request moves the clock on by `perRequestMs`, and a request
- * that ends past the session's deadline fails as the real connector does (timeout).
+ * that ends past the session's deadline fails as the real connector does (timeout). `now` reads the
+ * clock the session deadline is on (the collector's monotonic time); `advance` may move a wall
+ * clock too, or step it, to play a wall-clock step in the middle of a poll.
  */
 export interface FakeLatency {
   readonly perRequestMs: number;
@@ -52,6 +54,11 @@ export class FakeSnmp implements SnmpConnector<SnmpSecurity> {
   readonly agents = new Map<string, FakeAgent>();
   readonly requests: FakeRequest[] = [];
   latency: FakeLatency | undefined;
+  /**
+   * Fault injection: called for every request (after it is recorded); a failure it returns is the
+   * answer instead of the agent's (e.g. fail the walk of a poll whose GET succeeded).
+   */
+  fault: ((request: FakeRequest, index: number) => SnmpFailure | undefined) | undefined;
 
   set(host: string, port: number, agent: FakeAgent): void {
     this.agents.set(`${host}:${port}`, agent);
@@ -69,6 +76,7 @@ export class FakeSnmp implements SnmpConnector<SnmpSecurity> {
     const log = this.requests;
     const agents = this.agents;
     const latency = this.latency;
+    const fault = this.fault;
     /** Records one request and hands its answer the agent's rows, or the agent's failure. */
     function request<T>(
       kind: FakeRequest['kind'],
@@ -77,7 +85,8 @@ export class FakeSnmp implements SnmpConnector<SnmpSecurity> {
       maxRepetitions = 0,
     ): SnmpResult<T> {
       session.requests += 1;
-      log.push({ target, kind, oids, maxRepetitions });
+      const recorded: FakeRequest = { target, kind, oids, maxRepetitions };
+      log.push(recorded);
       if (latency) {
         latency.advance(latency.perRequestMs);
         if (options.deadline !== undefined && latency.now() > options.deadline)
@@ -88,6 +97,8 @@ export class FakeSnmp implements SnmpConnector<SnmpSecurity> {
             message: 'no answer before the poll deadline',
           };
       }
+      const injected = fault?.(recorded, log.length - 1);
+      if (injected) return injected;
       const agent = agents.get(target) ?? NO_AGENT;
       return Array.isArray(agent) ? { ok: true, value: answer(agent) } : (agent as SnmpFailure);
     }

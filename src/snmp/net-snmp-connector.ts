@@ -198,6 +198,11 @@ class NetSnmpSession implements SnmpSession {
 
 export interface NetSnmpConnectorOptions {
   readonly mux: UdpMux;
+  /**
+   * The clock session deadlines are absolute times on: the collector's monotonic clock (the clock
+   * seam's `monotonicMs`, what `collectDevice`'s `monotonic` reads), never wall time, or a wall
+   * step would cut or lift every deadline in flight.
+   */
   readonly now: () => number;
 }
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { PollResult } from '../../src/collect/snapshot.js';
+import type { TrafficMemory } from '../../src/detect/memory.js';
 import type { NetwatchEvent } from '../../src/events/event.js';
 import { escapeLabelValue } from '../../src/metrics/exposition.js';
 import { Metrics } from '../../src/metrics/metrics.js';
@@ -125,6 +127,75 @@ describe('metrics exposition', () => {
     );
   });
 
+  it('counts every poll, success or failure, from 0 at configuration', async () => {
+    const m = new Metrics({ processMetrics: false });
+    m.setDevices([device('sw1', 161, v2c('x'))]);
+    expect(await m.render()).toContain('netwatch_device_polls_total{device="sw1",site="test"} 0');
+    expect(await m.render()).toContain('netwatch_polls_skipped_total{device="sw1",site="test"} 0');
+    m.recordPoll({ ok: true, snapshot: snapshot('sw1', 'ge-0/0/1') });
+    m.recordPoll(failed('sw1'));
+    m.setDevices([device('sw1', 161, v2c('x'), { host: '192.0.2.1' })]); // a reload keeps the count
+    expect(await m.render()).toContain('netwatch_device_polls_total{device="sw1",site="test"} 2');
+  });
+
+  it('drops every series of a removed device, the per-device counters included', async () => {
+    const kept = device('kept', 161, v2c('x'), { watchProcesses: ['rpd'] });
+    const gone = device('gone', 161, v2c('x'), { watchProcesses: ['rpd'] });
+    const m = new Metrics({ processMetrics: false });
+    m.setDevices([kept, gone]);
+    for (const d of [kept, gone]) {
+      m.recordPoll({ ok: true, snapshot: snapshot(d.name, 'ge-0/0/1') });
+      m.recordPoll(failed(d.name));
+      m.recordSkipped(d);
+      m.recordEvents([restart(d.name)]);
+    }
+    let text = await m.render();
+    for (const name of ['kept', 'gone']) {
+      expect(text).toContain(`netwatch_poll_errors_total{device="${name}",site="test",reason="timeout"} 1`);
+      expect(text).toContain(`netwatch_polls_skipped_total{device="${name}",site="test"} 1`);
+      expect(text).toContain(
+        `netwatch_events_total{device="${name}",site="test",type="process_restart",severity="info"} 1`,
+      );
+      expect(text).toContain(`netwatch_process_restarts_total{device="${name}",site="test",process="rpd"} 1`);
+    }
+    m.setDevices([kept]);
+    text = await m.render();
+    expect(text).not.toContain('device="gone"');
+    expect(text).toContain('netwatch_process_restarts_total{device="kept",site="test",process="rpd"} 1');
+    expect(text).toContain('netwatch_device_polls_total{device="kept",site="test"} 2');
+    // An event committed after the removal (a poll that was in flight) counts for nobody.
+    m.recordEvents([restart('gone')]);
+    expect(await m.render()).not.toContain('device="gone"');
+    expect(lintProblems(text)).toEqual([]);
+  });
+
+  it('throughput and traffic_drop_active are absent, not stale, while the last poll failed', async () => {
+    const m = new Metrics({ processMetrics: false });
+    m.setDevices([device('sw1', 161, v2c('x'))]);
+    const traffic = { device: trafficMemory(true, 1234) };
+    m.recordPoll({ ok: true, snapshot: snapshot('sw1', 'ge-0/0/1') });
+    m.recordMemory('sw1', { traffic });
+    let text = await m.render();
+    expect(text).toContain('netwatch_device_throughput_bits_per_second{device="sw1",site="test"} 1234');
+    expect(text).toContain('netwatch_traffic_drop_active{device="sw1",site="test",scope="device"} 1');
+    m.recordPoll(failed('sw1'));
+    m.recordMemory('sw1', { traffic }); // the detectors keep their traffic memory across a failure
+    text = await m.render();
+    expect(text).not.toContain('netwatch_device_throughput_bits_per_second{');
+    expect(text).not.toContain('netwatch_traffic_drop_active{');
+    m.recordPoll({ ok: true, snapshot: snapshot('sw1', 'ge-0/0/1') });
+    expect(await m.render()).toContain(
+      'netwatch_traffic_drop_active{device="sw1",site="test",scope="device"} 1',
+    );
+  });
+
+  it('exports the tick stage of internal errors', async () => {
+    const m = new Metrics({ processMetrics: false });
+    expect(await m.render()).toContain('netwatch_internal_errors_total{stage="tick"} 0');
+    m.recordInternalError('tick');
+    expect(await m.render()).toContain('netwatch_internal_errors_total{stage="tick"} 1');
+  });
+
   it('renders 2,000 devices × 16 interfaces quickly', async () => {
     const m = new Metrics({ processMetrics: false });
     const devices = Array.from({ length: 2000 }, (_, i) => device(`sw${i}`, 161, v2c('x')));
@@ -155,6 +226,42 @@ describe('metrics exposition', () => {
     expect(ms).toBeLessThan(1_500);
   });
 });
+
+const failed = (name: string): PollResult => ({
+  ok: false,
+  device: name,
+  time: 1,
+  durationMs: 2000,
+  retryable: true,
+  reason: 'timeout',
+  message: 't',
+});
+
+const restart = (name: string): NetwatchEvent => ({
+  id: `r-${name}`,
+  seq: 1,
+  time: 1,
+  device: name,
+  site: 'test',
+  type: 'process_restart',
+  severity: 'info',
+  source: 'poll',
+  summary: 'process_restart',
+  details: { process: 'rpd', old_pid: 100 },
+  fact: `rpd/${name}`,
+});
+
+const trafficMemory = (dropped: boolean, lastBps: number): TrafficMemory =>
+  ({
+    samples: [],
+    dropped,
+    streak: 0,
+    onset: undefined,
+    recovering: undefined,
+    baselineAtDrop: undefined,
+    lastBps,
+    ports: [],
+  }) as unknown as TrafficMemory;
 
 /**
  * The text-format rules promtool enforces that a unit test can check without promtool: every
