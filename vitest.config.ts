@@ -16,7 +16,9 @@ export default defineConfig({
     // tests mock no modules (vi.mock), stub no globals, change no process state (cwd, env,
     // signal handlers) and leave nothing running; a test that must belongs in integration.
     pool: 'threads',
-    poolOptions: { threads: { isolate: false } },
+    // Two threads: CI and these machines have 2 cores, and vitest's default (cores − 1) would run
+    // the unit files one after another.
+    poolOptions: { threads: { isolate: false, maxThreads: 2, minThreads: 1 } },
     projects: [
       {
         extends: true,

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { apiRoutes } from './api.js';
 import { acceptBaselineNow } from './baseline.js';
 import type { Clock } from './clock.js';
@@ -5,7 +6,6 @@ import type { PollResult } from './collect/snapshot.js';
 import { storageDirOf } from './config/storage.js';
 import type { Config, DeviceConfig, SnmpSecurity } from './config/types.js';
 import { detectSettingsOf } from './detect/settings.js';
-import type { IncomingMessage } from 'node:http';
 import { type Handler, type HttpServer, startHttpServer } from './http/server.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics/metrics.js';
@@ -208,18 +208,20 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
     );
   const http: HttpServer = await startHttpServer(
     config.http.listen,
-    counted(apiRoutes({
-      config: () => config,
-      metrics,
-      store: db,
-      queue,
-      wallMs,
-      lastPoll: (name) => last.get(name),
-      ready: () => poller.hasPolledAll(snmpDevices()),
-      acceptBaseline: (device: DeviceConfig, author: string) =>
-        acceptBaselineNow(pipeline, device, author, wallMs()),
-      onStoreError: (op) => metrics.recordStoreError(op),
-    })),
+    counted(
+      apiRoutes({
+        config: () => config,
+        metrics,
+        store: db,
+        queue,
+        wallMs,
+        lastPoll: (name) => last.get(name),
+        ready: () => poller.hasPolledAll(snmpDevices()),
+        acceptBaseline: (device: DeviceConfig, author: string) =>
+          acceptBaselineNow(pipeline, device, author, wallMs()),
+        onStoreError: (op) => metrics.recordStoreError(op),
+      }),
+    ),
   );
   ticker.start((monotonicMs) => {
     try {

@@ -27,6 +27,11 @@ export interface ObservedInterface {
   readonly outOctets: bigint | undefined;
   readonly counterBits: 64 | 32 | undefined;
   readonly discontinuityCs: number | undefined;
+  /**
+   * ifHighSpeed (Mbit/s), a static column, for 32-bit counters only: how many times the counter
+   * can wrap between two polls.
+   */
+  readonly speedMbps?: number | undefined;
 }
 
 export type ObservedMember = Pick<VcMember, 'id' | 'role' | 'serial' | 'model' | 'uptimeS'>;
@@ -36,8 +41,13 @@ export type ObservedRedundancy = Pick<
 >;
 
 export interface Observed {
-  /** When the poll finished (ms, the poller's clock). */
+  /** When the poll finished (ms, the poller's wall clock): event stamps. */
   readonly time: number;
+  /**
+   * The same moment on the monotonic clock (`Snapshot.monoMs`), when the poll had it: rate
+   * denominators, gaps and windows, which a wall-clock step must not bend. Absent in old memory.
+   */
+  readonly monoMs?: number | undefined;
   readonly clocks: ObservedClocks;
   readonly interfaces: Supported<readonly ObservedInterface[]>;
   readonly vcMembers: Supported<readonly ObservedMember[]>;
@@ -45,6 +55,19 @@ export interface Observed {
   readonly alarms: Supported<Alarms>;
   /** Rows of watched processes only. */
   readonly processes: Supported<readonly ProcessSample[]>;
+}
+
+/**
+ * Milliseconds between two observations: on the monotonic clock when both carry it (a wall-clock
+ * step between them changes nothing), else on the wall clock (old memory, hand-made snapshots).
+ */
+export function elapsedMs(
+  before: Pick<Observed, 'time' | 'monoMs'>,
+  now: Pick<Observed, 'time' | 'monoMs'>,
+): number {
+  return before.monoMs !== undefined && now.monoMs !== undefined
+    ? now.monoMs - before.monoMs
+    : now.time - before.time;
 }
 
 const mapSupported = <T, U>(s: Supported<readonly T[]>, f: (t: T) => U): Supported<readonly U[]> =>
@@ -61,6 +84,7 @@ export function observedOf(snapshot: Snapshot, watch?: readonly string[]): Obser
   const processes = snapshot.processes;
   return {
     time: snapshot.time,
+    monoMs: snapshot.monoMs,
     clocks: {
       upTimeCs: snapshot.system.upTimeCs,
       engineBoots: snapshot.system.engineBoots,
@@ -77,6 +101,8 @@ export function observedOf(snapshot: Snapshot, watch?: readonly string[]): Obser
       outOctets: i.outOctets,
       counterBits: i.counterBits,
       discontinuityCs: i.discontinuityCs,
+      // Only 32-bit counters need it (rates.ts); kept off the rest to keep the memory compact.
+      speedMbps: i.counterBits === 32 ? i.speedMbps : undefined,
     })),
     vcMembers: mapSupported(snapshot.vcMembers, (m) => ({
       id: m.id,

@@ -1,10 +1,11 @@
-import { type Observed, type ObservedInterface, observedOf } from './observed.js';
+import { elapsedMs, type Observed, type ObservedInterface, observedOf } from './observed.js';
 import type { Snapshot } from './snapshot.js';
 
 /**
  * Counter deltas and rates between two observations of the same device (observed.ts). Pure. No rate is given
- * across a reboot, a counter discontinuity, a 64-bit counter going backwards, or a gap longer than
- * `maxGapMs` — "no number" is better than a false spike.
+ * across a reboot, a counter discontinuity, a 64-bit counter going backwards, a 32-bit counter
+ * that may have wrapped more than once, or a gap longer than `maxGapMs` — "no number" is better
+ * than a false spike. Elapsed time is monotonic when both observations carry it (observed.ts).
  */
 
 const WRAP_32 = 2n ** 32n;
@@ -27,6 +28,17 @@ export type RateResult =
   | { readonly ok: true; readonly interfaces: readonly InterfaceRate[]; readonly totalBps: number }
   | { readonly ok: false; readonly reason: 'reboot' | 'gap' | 'no-counters' | 'too-soon' };
 
+/**
+ * Is a 32-bit counter's delta over `seconds` ambiguous? When the interface's speed (ifHighSpeed)
+ * lets it count 2^32 octets in that time it may have wrapped more than once: the delta is a guess,
+ * so the interface is unknown (never zero). A 10G port wraps every 3.4 s at line rate. Without a
+ * speed, one wrap is assumed.
+ */
+export function ambiguousWrap(speedMbps: number | undefined, seconds: number): boolean {
+  if (speedMbps === undefined || speedMbps <= 0) return false;
+  return ((speedMbps * 1e6) / 8) * seconds >= 2 ** 32;
+}
+
 function comparable(a: ObservedInterface, b: ObservedInterface): boolean {
   return (
     a.counterBits !== undefined &&
@@ -48,9 +60,10 @@ export function computeRates(
   // Snapshots are accepted for callers outside detection (netwatch poll, bench).
   const prev = 'clocks' in prevIn ? prevIn : observedOf(prevIn);
   const curr = 'clocks' in currIn ? currIn : observedOf(currIn);
-  const seconds = (curr.time - prev.time) / 1000;
+  const elapsed = elapsedMs(prev, curr);
+  const seconds = elapsed / 1000;
   if (seconds <= 0) return { ok: false, reason: 'too-soon' };
-  if (curr.time - prev.time > maxGapMs) return { ok: false, reason: 'gap' };
+  if (elapsed > maxGapMs) return { ok: false, reason: 'gap' };
   const bootsChanged =
     prev.clocks.engineBoots !== undefined &&
     curr.clocks.engineBoots !== undefined &&
@@ -67,6 +80,7 @@ export function computeRates(
   for (const now of curr.interfaces.value) {
     const then = before.get(now.index);
     if (!then || !comparable(then, now) || now.counterBits === undefined) continue;
+    if (now.counterBits === 32 && ambiguousWrap(now.speedMbps ?? then.speedMbps, seconds)) continue;
     if (
       now.inOctets === undefined ||
       then.inOctets === undefined ||

@@ -1,4 +1,4 @@
-import type { Observed } from '../collect/observed.js';
+import { elapsedMs, type Observed } from '../collect/observed.js';
 import { computeRates } from '../collect/rates.js';
 import { bootEpochFact } from '../events/fact-key.js';
 import type { Derived, DetectSettings } from './detector.js';
@@ -10,10 +10,10 @@ const WRAP_CS = 2 ** 32;
  * sysUpTime (TimeTicks) wraps at 2^32 centiseconds ≈ 497.1 days. A step back is a wrap, not a
  * restart, when prev + elapsed lands past 2^32 where curr says it should.
  */
-export function isUptimeWrap(prevCs: number, currCs: number, elapsedMs: number): boolean {
+export function isUptimeWrap(prevCs: number, currCs: number, elapsed: number): boolean {
   if (currCs >= prevCs) return false;
-  const expected = prevCs + elapsedMs / 10;
-  const slack = Math.max(6_000, elapsedMs / 10); // a minute, or the elapsed time itself
+  const expected = prevCs + elapsed / 10;
+  const slack = Math.max(6_000, elapsed / 10); // a minute, or the elapsed time itself
   return expected >= WRAP_CS - slack && Math.abs(currCs + WRAP_CS - expected) <= slack;
 }
 
@@ -74,7 +74,7 @@ function hostClock(before: Observed, now: Observed): ClockVerdict {
   if (old === undefined || cs === undefined) return undefined;
   return {
     name: 'hrSystemUptime',
-    restarted: cs + CLOCK_SLACK_CS < old && !isUptimeWrap(old, cs, now.time - before.time),
+    restarted: cs + CLOCK_SLACK_CS < old && !isUptimeWrap(old, cs, elapsedMs(before, now)),
     uptimeS: cs / 100,
   };
 }
@@ -92,18 +92,36 @@ export function hasIndependentClock(o: Observed): boolean {
 }
 
 /**
- * `now` with the independent clocks a partial walk missed carried over from `before` (their
- * older readings): the next poll then still has something to compare against. Pure.
+ * `now` with what a partial walk missed carried over from `before` (their older readings): the
+ * independent clocks, the VC members, the redundancy table and the alarms. The next poll then
+ * still has something to compare against (a switchover count that rose while the first walk after
+ * it lacked jnxRedundancyTable is still a rise). Not the members or the redundancy table across
+ * a device reboot (`rebooted`): their uptimes and switchover count restarted with the device.
+ * Pure.
  */
-export function withCarriedClocks(now: Observed, before: Observed | undefined): Observed {
+export function withCarriedState(now: Observed, before: Observed | undefined, rebooted = false): Observed {
   if (!before) return now;
   const host = now.clocks.hostUpTimeCs ?? before.clocks.hostUpTimeCs;
   const re =
     Object.keys(now.clocks.reUpTimesCs).length > 0 ? now.clocks.reUpTimesCs : before.clocks.reUpTimesCs;
-  const members = now.vcMembers.supported ? now.vcMembers : before.vcMembers;
-  if (host === now.clocks.hostUpTimeCs && re === now.clocks.reUpTimesCs && members === now.vcMembers)
+  const members = now.vcMembers.supported || rebooted ? now.vcMembers : before.vcMembers;
+  const redundancy = now.redundancy.supported || rebooted ? now.redundancy : before.redundancy;
+  const alarms = now.alarms.supported ? now.alarms : before.alarms;
+  if (
+    host === now.clocks.hostUpTimeCs &&
+    re === now.clocks.reUpTimesCs &&
+    members === now.vcMembers &&
+    redundancy === now.redundancy &&
+    alarms === now.alarms
+  )
     return now;
-  return { ...now, clocks: { ...now.clocks, hostUpTimeCs: host, reUpTimesCs: re }, vcMembers: members };
+  return {
+    ...now,
+    clocks: { ...now.clocks, hostUpTimeCs: host, reUpTimesCs: re },
+    vcMembers: members,
+    redundancy,
+    alarms,
+  };
 }
 
 type RestartVerdict = Pick<
@@ -142,7 +160,7 @@ function judge(before: Observed, now: Observed, why: string): RestartVerdict | u
  * independent clock is taken at the agent's word.
  */
 function analyseRestart(before: Observed, now: Observed, pending: string | undefined): RestartVerdict {
-  const elapsed = now.time - before.time;
+  const elapsed = elapsedMs(before, now);
   const b = before.clocks;
   const n = now.clocks;
   const bootsUp = b.engineBoots !== undefined && n.engineBoots !== undefined && n.engineBoots > b.engineBoots;
@@ -176,7 +194,7 @@ function analyseRestart(before: Observed, now: Observed, pending: string | undef
 }
 
 /** The best uptime (s) this observation offers for the boot epoch: members, REs, host, agent. */
-function uptimeOf(o: Observed): number {
+export function uptimeOf(o: Observed): number {
   const members = o.vcMembers.supported
     ? o.vcMembers.value.flatMap((m) => (m.uptimeS === undefined ? [] : [m.uptimeS]))
     : [];

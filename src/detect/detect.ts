@@ -2,7 +2,7 @@ import { observedOf } from '../collect/observed.js';
 import type { PollResult } from '../collect/snapshot.js';
 import type { DeviceConfig } from '../config/types.js';
 import type { EventDraft } from '../events/event.js';
-import { derive, withCarriedClocks } from './derive.js';
+import { derive, withCarriedState } from './derive.js';
 import type { DetectContext, DetectSettings } from './detector.js';
 import type { DeviceMemory } from './memory.js';
 import { DETECTORS } from './registry.js';
@@ -55,7 +55,9 @@ export function detect(
       ...memory,
       savedAt: result.ok ? result.snapshot.time : result.time,
       fromDisk: prev.fromDisk && !result.ok,
-      previous: current ? withCarriedClocks(current, prev.previous) : prev.previous,
+      previous: current
+        ? withCarriedState(current, prev.previous, ctx.derived.deviceRebooted)
+        : prev.previous,
     },
     events: marked,
   };

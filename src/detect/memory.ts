@@ -9,13 +9,19 @@ export { type Observed, observedOf };
  */
 
 export interface TrafficMemory {
-  /** Recent throughput samples [time ms, bits/s] inside the baseline window, none from a drop. */
+  /**
+   * Recent throughput samples [time ms, bits/s] inside the baseline window, none from a drop. The
+   * time is the poll's monotonic time (`Snapshot.monoMs`, wall time when a poll had none): windows
+   * are measured on it, so a wall-clock step neither empties nor stretches them.
+   */
   readonly samples: readonly (readonly [number, number])[];
   readonly dropped: boolean;
   /** Consecutive polls below the drop (or, while dropped, above the recovery) threshold. */
   readonly streak: number;
-  /** First low sample of the current streak: when the outage began. */
+  /** First low sample of the current streak: when the outage began (wall time, for stamps). */
   readonly onset: number | undefined;
+  /** The same moment on the monotonic time line of `samples`: rebaseline_after counts from it. */
+  readonly onsetAt: number | undefined;
   /** While dropped: the first good sample of the current streak, when traffic came back. */
   readonly recovering: number | undefined;
   /** The baseline when the drop was declared; recovery is measured against it. */
@@ -28,6 +34,8 @@ export interface TrafficMemory {
   readonly ports: readonly string[];
   /** Partial samples in a row; after PARTIAL_RELEARN the port set is taken as changed for real. */
   readonly partial: number;
+  /** The first partial sample of the current run: [wall time, monotonic time]. */
+  readonly partialSince: readonly [number, number] | undefined;
 }
 
 /** A traffic scope with nothing learnt yet (also fills fields added since a memory was stored). */
@@ -36,11 +44,13 @@ export const EMPTY_TRAFFIC: TrafficMemory = {
   dropped: false,
   streak: 0,
   onset: undefined,
+  onsetAt: undefined,
   recovering: undefined,
   baselineAtDrop: undefined,
   lastBps: undefined,
   ports: [],
   partial: 0,
+  partialSince: undefined,
 };
 
 export interface DeviceMemory {
@@ -66,6 +76,11 @@ export interface DeviceMemory {
     readonly absent: readonly number[];
     readonly master: number | undefined;
     readonly splitBrain: boolean;
+    /**
+     * Set from a judged device reboot until the device has been up BOOT_GRACE_S (detectors/vc.ts):
+     * members rejoin a rebooted chassis one by one, so none is counted missing meanwhile.
+     */
+    readonly bootGrace?: boolean;
   };
   readonly processes: {
     /** Watched process name → the PIDs it ran as. */
@@ -124,7 +139,7 @@ function canonical(value: unknown, skip: (path: readonly string[]) => boolean, p
 
 /** Fields that move on every poll of a healthy device (clocks, counters, traffic samples). */
 const VOLATILE_ROOT = new Set(['savedAt', 'fromDisk']);
-const VOLATILE_PREVIOUS = new Set(['time', 'clocks', 'inOctets', 'outOctets', 'uptimeS']);
+const VOLATILE_PREVIOUS = new Set(['time', 'monoMs', 'clocks', 'inOctets', 'outOctets', 'uptimeS']);
 const VOLATILE_TRAFFIC = new Set(['samples', 'lastBps']);
 
 function isVolatile(path: readonly string[]): boolean {
@@ -144,7 +159,20 @@ function isVolatile(path: readonly string[]): boolean {
  * it stays identical from the second poll on; any state a detector would act on changes it.
  */
 export function stableKey(memory: DeviceMemory): string {
-  return canonical(memory, isVolatile);
+  return canonical(steadyView(memory), isVolatile);
+}
+
+/**
+ * running(1) and runnable(2) alternate on every poll of a busy, healthy process: in `previous`
+ * they are one state (notRunnable and invalid stay distinct; a stuck process is also counted in
+ * `processes.stuckPolls`).
+ */
+function steadyView(memory: DeviceMemory): DeviceMemory {
+  const previous = memory.previous;
+  const rows = previous?.processes;
+  if (!previous || !rows?.supported || !rows.value.some((r) => r.status === 'runnable')) return memory;
+  const value = rows.value.map((r) => (r.status === 'runnable' ? { ...r, status: 'running' as const } : r));
+  return { ...memory, previous: { ...previous, processes: { supported: true, value } } };
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>

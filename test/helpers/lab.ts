@@ -17,6 +17,21 @@ import { device, v2c } from './devices.js';
 export const recordingText = (name: string) =>
   readFileSync(join(import.meta.dirname, `../fixtures/snmprec/${name}.snmprec`), 'utf8');
 
+/**
+ * A recording with the interface rows (ifTable, ifXTable) of only these ifIndexes: the ex4600mp
+ * has 854, and most tests move the VC and system tables or a few ports (fast polls).
+ */
+export function trimmedRecording(name: string, keepIfIndexes: readonly number[]): string {
+  const keep = new Set(keepIfIndexes.map(String));
+  return recordingText(name)
+    .split('\n')
+    .filter((line) => {
+      const m = /^1\.3\.6\.1\.2\.1\.(?:2\.2\.1|31\.1\.1\.1)\.\d+\.(\d+)\|/.exec(line);
+      return !m || keep.has(m[1] as string);
+    })
+    .join('\n');
+}
+
 const VC = '1.3.6.1.4.1.2636.3.40.1.4.1.1.1';
 const HC_IN = '1.3.6.1.2.1.31.1.1.1.6';
 const HC_OUT = '1.3.6.1.2.1.31.1.1.1.10';
@@ -182,6 +197,11 @@ export class DetectRun {
   memo: CollectMemo = {};
   /** Milliseconds each SNMP request takes on the fake clock (0: instant). */
   requestMs = 0;
+  /**
+   * Wall time minus monotonic time: `poll(time)` takes `time` on the monotonic clock and stamps
+   * the snapshot at `time + wallOffsetMs` (0: one clock). Moving it is a wall-clock step (NTP).
+   */
+  wallOffsetMs = 0;
 
   constructor(
     public lab: Lab,
@@ -195,10 +215,13 @@ export class DetectRun {
 
   async poll(time: number): Promise<EventDraft[]> {
     const result = await this.collect(time);
-    return this.observe(result, time);
+    return this.observe(result, time + this.wallOffsetMs);
   }
 
-  /** One collect through the fake seam; with requestMs set, each request moves the fake clock. */
+  /**
+   * One collect through the fake seam at monotonic `time`; with requestMs set, each request moves
+   * the fake clock.
+   */
   async collect(time: number): Promise<PollResult> {
     let t = time;
     this.fake.latency =
@@ -215,7 +238,8 @@ export class DetectRun {
       device: this.device,
       address: '127.0.0.1',
       connector: this.fake,
-      now: () => t,
+      now: () => t + this.wallOffsetMs,
+      monotonic: () => t,
       memo: this.memo,
     });
   }

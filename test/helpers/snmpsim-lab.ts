@@ -1,7 +1,7 @@
 import { renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SnmprecRecording } from '../../src/snmp/snmprec.js';
-import { Lab, recordingText } from './lab.js';
+import { Lab, trimmedRecording } from './lab.js';
 
 /**
  * A Lab served by the real snmpsim: every change is written to the community's .snmprec with the
@@ -21,15 +21,7 @@ export class SnmpsimLab {
     this.#path = join(dataDir, `${community}.snmprec`);
     this.lab = new Lab();
     // Keep polls fast: only the interfaces the scenario uses (the rest of the recording is intact).
-    const keep = new Set(keepIfIndexes.map(String));
-    const trimmed = recordingText('junos_ex4600mp')
-      .split('\n')
-      .filter((line) => {
-        const m = /^1\.3\.6\.1\.2\.1\.(?:2\.2\.1|31\.1\.1\.1)\.\d+\.(\d+)\|/.exec(line);
-        return !m || keep.has(m[1] as string);
-      })
-      .join('\n');
-    this.lab.rec = new SnmprecRecording(trimmed);
+    this.lab.rec = new SnmprecRecording(trimmedRecording('junos_ex4600mp', keepIfIndexes));
   }
 
   write(): void {

@@ -10,7 +10,7 @@ import { FakeCalendar } from '../../src/schedule/calendar.js';
 import { FakeTicker } from '../../src/schedule/ticker.js';
 import { FakeSnmp } from '../../src/snmp/fake-snmp.js';
 import { SnmprecRecording } from '../../src/snmp/snmprec.js';
-import { recordingText } from '../helpers/lab.js';
+import { trimmedRecording } from '../helpers/lab.js';
 
 /**
  * The assembled daemon on fakes (SNMP agents, clock, ticker, calendar) and a real SQLite store:
@@ -53,18 +53,6 @@ ${Array.from({ length: devices }, (_, i) => `  - { name: d${i}, host: ${i === 0 
   return { ...loaded.config, http: { ...loaded.config.http, listen: { host: '127.0.0.1', port: 0 } } };
 }
 
-/** A recording without most of its interface rows (the ex4600mp has 854). */
-function trimmed(name: string): string {
-  const keep = new Set(['994', '996', '557']);
-  return recordingText(name)
-    .split('\n')
-    .filter((line) => {
-      const m = /^1\.3\.6\.1\.2\.1\.(?:2\.2\.1|31\.1\.1\.1)\.\d+\.(\d+)\|/.exec(line);
-      return !m || keep.has(m[1] as string);
-    })
-    .join('\n');
-}
-
 class Lines {
   readonly lines: string[] = [];
   readonly logger = {
@@ -85,7 +73,7 @@ async function rig(
   const ticker = new FakeTicker(clock);
   const fake = new FakeSnmp();
   // Only a few interfaces: the VC and system tables are what these tests move.
-  const rec = new SnmprecRecording(trimmed(recording));
+  const rec = new SnmprecRecording(trimmedRecording(recording, [994, 996, 557]));
   for (let i = 0; i < 7; i += 1) fake.set('127.0.0.1', 2000 + i, rec.varbinds);
   const config = configOf(dir, interval, 7, '127.0.0.1', extra);
   const log = new Lines();
@@ -158,7 +146,7 @@ describe('daemon reload', () => {
     const r = await rig('10s');
     await r.run(12);
     // The box at the new address has another master: not a switchover of d0.
-    const other = new SnmprecRecording(trimmed('junos_ex4600mp'));
+    const other = new SnmprecRecording(trimmedRecording('junos_ex4600mp', [994, 996, 557]));
     other.set(`${VC_ROLE}.0`, '2', '1');
     other.set(`${VC_ROLE}.1`, '2', '2');
     r.fake.set('127.0.0.2', 2000, other.varbinds);

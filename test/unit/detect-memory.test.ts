@@ -37,6 +37,27 @@ describe('device memory', () => {
     expect(stableKey(run.memory)).not.toBe(keys[4]);
   });
 
+  it('a watched process alternating running ↔ runnable keeps stableKey steady; notRunnable changes it', async () => {
+    const HR_NAME = '1.3.6.1.2.1.25.4.2.1.2.1201';
+    const HR_STATUS = '1.3.6.1.2.1.25.4.2.1.7.1201';
+    const run = new DetectRun(new Lab(), undefined, { watchProcesses: ['rpd'] });
+    run.lab.rec.set(HR_NAME, '4', 'rpd').set(HR_STATUS, '2', '1');
+    const keys: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      // hrSWRunStatus of a busy daemon as net-snmp reports it: R → running(1), S → runnable(2)
+      run.lab
+        .age(30)
+        .flow(30, steady)
+        .rec.set(HR_STATUS, '2', i % 2 ? '1' : '2');
+      await run.poll(i * STEP);
+      keys.push(stableKey(run.memory));
+    }
+    expect(new Set(keys.slice(1)).size).toBe(1);
+    run.lab.age(30).flow(30, steady).rec.set(HR_STATUS, '2', '3');
+    await run.poll(6 * STEP);
+    expect(stableKey(run.memory)).not.toBe(keys[5]);
+  });
+
   it('converts a memory file written by the previous version', async () => {
     const text = readFileSync(join(import.meta.dirname, '../fixtures/legacy-v0/state/lab.json'), 'utf8');
     const memory = memoryFromLegacy(parseStoredJson(text));

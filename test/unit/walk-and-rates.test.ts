@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectDevice } from '../../src/collect/collect-device.js';
-import { computeRates, counterDelta } from '../../src/collect/rates.js';
+import type { Observed, ObservedInterface } from '../../src/collect/observed.js';
+import { ambiguousWrap, computeRates, counterDelta } from '../../src/collect/rates.js';
 import type { Snapshot } from '../../src/collect/snapshot.js';
 import { FakeSnmp } from '../../src/snmp/fake-snmp.js';
 import { parseSnmprec, SnmprecRecording } from '../../src/snmp/snmprec.js';
@@ -88,6 +89,52 @@ describe('rates', () => {
     expect(counterDelta(4294967000n, 200n, 32)).toBe(496n);
     expect(counterDelta(1000n, 10n, 64)).toBeUndefined();
     expect(counterDelta(10n, 1010n, 64)).toBe(1000n);
+  });
+
+  it('a 32-bit counter that may wrap more than once in the interval has no rate (unknown, not zero)', () => {
+    const iface = (index: number, name: string, speedMbps: number, octets: bigint): ObservedInterface => ({
+      index,
+      name,
+      adminUp: true,
+      operUp: true,
+      inOctets: octets,
+      outOctets: octets,
+      counterBits: 32,
+      discontinuityCs: undefined,
+      speedMbps,
+    });
+    const observed = (time: number, a: bigint, b: bigint): Observed => ({
+      time,
+      clocks: {
+        upTimeCs: time / 10,
+        engineBoots: 1,
+        engineTimeS: 1,
+        hostUpTimeCs: undefined,
+        reUpTimesCs: {},
+      },
+      interfaces: {
+        supported: true,
+        value: [iface(1, 'xe-0/0/0', 10_000, a), iface(2, 'ge-0/0/0', 1_000, b)],
+      },
+      vcMembers: { supported: false },
+      redundancy: { supported: false },
+      alarms: { supported: false },
+      processes: { supported: false },
+    });
+    // 10G for 30 s can count 37.5 GB: 8.7 wraps of 2^32; whatever the counters read, no rate.
+    const rates = computeRates(
+      observed(0, 4_000_000_000n, 4_000_000_000n),
+      observed(30_000, 100n, 100n),
+      60_000,
+    );
+    expect(rates.ok && rates.interfaces.map((r) => r.name)).toEqual(['ge-0/0/0']);
+    expect(rates.ok && rates.totalBps).toBeCloseTo(
+      (2 * 8 * Number(2n ** 32n - 4_000_000_000n + 100n)) / 30,
+      3,
+    );
+    expect(ambiguousWrap(10_000, 3)).toBe(false); // 3.75 GB in 3 s: still one wrap at most
+    expect(ambiguousWrap(10_000, 4)).toBe(true);
+    expect(ambiguousWrap(undefined, 30)).toBe(false); // no speed: one wrap assumed
   });
 
   it('computes bits per second between two polls, and none across a reboot', async () => {

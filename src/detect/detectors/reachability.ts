@@ -1,14 +1,14 @@
 import { type Detector, draft, nothing } from '../detector.js';
 
 /**
- * device_unreachable after N failed polls in a row; device_reachable on the first success after.
- * A poll that missed its deadline (`deadline`: the device answered the system GET) proves the
- * device reachable: it neither counts nor clears here (detectors/degraded.ts judges it).
+ * device_unreachable after N failed polls in a row; device_reachable on the first poll after that
+ * the device answered. A poll that missed its deadline (`deadline`: the device answered the system
+ * GET) proves the device reachable: it resets the count and ends an unreachable spell like a
+ * success (whether its data is being read is detectors/degraded.ts's question).
  */
 export const detectReachability: Detector = (ctx) => {
   const { reach } = ctx.prev;
-  if (!ctx.result.ok) {
-    if (ctx.result.reason === 'deadline') return nothing;
+  if (!ctx.result.ok && ctx.result.reason !== 'deadline') {
     const failures = reach.failures + 1;
     if (reach.unreachable || failures < ctx.settings.unreachableAfter)
       return { events: [], memory: { reach: { failures, unreachable: reach.unreachable } } };

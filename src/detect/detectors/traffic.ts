@@ -13,6 +13,8 @@ import { EMPTY_TRAFFIC, type TrafficMemory } from '../memory.js';
  * taken across a reboot, a discontinuity or a gap (rates.ts), nor from a walk that missed some of
  * the scope's ports (cover()), so none of those can look like a drop. A drop that outlasts
  * rebaseline_after ends as traffic_recovered (reason 'rebaselined') and the baseline is relearnt.
+ * Windows and durations are measured on the polls' monotonic time (a wall-clock step bends none);
+ * event stamps are wall time.
  */
 
 const PHYSICAL = /^(ge|xe|et|mge|fe|ce|te|gi|gig|ten|hu|twe|fo|eth|ethernet|swp|enp|eno|ens)[-\d/]/i;
@@ -69,24 +71,91 @@ const EMPTY = EMPTY_TRAFFIC;
  */
 const PARTIAL_RELEARN = 3;
 
+/** A poll's time: wall (`time`, for event stamps) and monotonic (`at`, for windows and durations). */
+interface Instant {
+  readonly time: number;
+  readonly at: number;
+}
+
+/** The baseline of the samples inside the window ending at `at`, when there are enough of them. */
+function baselineOf(ctx: DetectContext, samples: TrafficMemory['samples'], at: number) {
+  const kept = samples.filter(([t]) => t >= at - ctx.settings.baselineWindowMs);
+  const baseline = kept.length >= MIN_BASELINE_SAMPLES ? median(kept.map(([, v]) => v)) : undefined;
+  return { samples: kept, baseline };
+}
+
+const describeScope = (ctx: DetectContext, scope: string) =>
+  scope === 'device' ? `${ctx.device.name}` : `interface group ${scope.slice(6)} on ${ctx.device.name}`;
+
+interface Covered {
+  readonly memory: TrafficMemory;
+  readonly judge: boolean;
+  readonly event?: EventDraft;
+}
+
 /**
  * Like with like: a sample is judged only when it covers every port the baseline was measured
  * over. A port absent from either walk has no rate and is unknown, not zero, so a sample missing
  * some is neither a drop nor a baseline sample. New ports join the set (they can only add).
+ * When ports stay gone (PARTIAL_RELEARN samples: an FPC or VC member went offline and took its
+ * interfaces with it) the ports left are judged against the old baseline first: below drop_ratio
+ * is traffic_drop (reason 'ports_gone', dated from the first partial sample), whose recovery is
+ * measured as any other's; otherwise the baseline is learnt again over the ports left, silently.
  */
-function cover(memory: TrafficMemory, sample: ScopeSample): { memory: TrafficMemory; judge: boolean } {
+function cover(
+  ctx: DetectContext,
+  scope: string,
+  memory: TrafficMemory,
+  sample: ScopeSample,
+  now: Instant,
+): Covered {
   const measured = new Set(sample.ports);
   const complete = memory.ports.every((p) => measured.has(p));
   if (complete) {
     const ports = [...new Set([...memory.ports, ...sample.ports])].sort();
-    return { memory: { ...memory, ports, partial: 0 }, judge: true };
+    return { memory: { ...memory, ports, partial: 0, partialSince: undefined }, judge: true };
   }
   const partial = memory.partial + 1;
-  if (partial < PARTIAL_RELEARN) return { memory: { ...memory, partial }, judge: false };
-  // The set changed for real. Outside a drop, learn afresh; during one, the rebaseline timer ends it.
-  return memory.dropped
-    ? { memory: { ...memory, ports: sample.ports, partial: 0 }, judge: true }
-    : { memory: { ...EMPTY, ports: sample.ports }, judge: false };
+  const partialSince = memory.partialSince ?? ([now.time, now.at] as const);
+  if (partial < PARTIAL_RELEARN) return { memory: { ...memory, partial, partialSince }, judge: false };
+  // The set changed for real. During a drop, judge on (the rebaseline timer ends it).
+  if (memory.dropped)
+    return { memory: { ...memory, ports: sample.ports, partial: 0, partialSince: undefined }, judge: true };
+  const { dropRatio, minBps } = ctx.settings.trafficDrop;
+  const { samples, baseline } = baselineOf(ctx, memory.samples, now.at);
+  const relearn: TrafficMemory = { ...EMPTY, ports: sample.ports };
+  if (baseline === undefined || baseline < minBps || sample.bps >= dropRatio * baseline)
+    return { memory: relearn, judge: false };
+  const gone = memory.ports.filter((p) => !measured.has(p));
+  const [onset, onsetAt] = partialSince;
+  const percent = Math.round((sample.bps / baseline) * 100);
+  return {
+    memory: {
+      ...relearn,
+      samples,
+      dropped: true,
+      onset,
+      onsetAt,
+      baselineAtDrop: baseline,
+      lastBps: sample.bps,
+    },
+    judge: false,
+    event: draft(
+      ctx,
+      'traffic_drop',
+      `Traffic through ${describeScope(ctx, scope)} fell to ${formatBps(sample.bps)}, ${percent} % of its usual ${formatBps(baseline)}: ${gone.length} of its ports (${gone.join(', ')}) left the device's interface table`,
+      {
+        scope,
+        bps: Math.round(sample.bps),
+        baseline_bps: Math.round(baseline),
+        percent_of_baseline: percent,
+        confirmed_at: new Date(now.time).toISOString(),
+        reason: 'ports_gone',
+        ports_gone: gone,
+      },
+      { time: onset },
+    ),
+  };
 }
 
 function step(
@@ -94,27 +163,36 @@ function step(
   scope: string,
   memory: TrafficMemory,
   bps: number,
-  time: number,
+  { time, at }: Instant,
 ): { memory: TrafficMemory; event?: EventDraft } {
   const { dropRatio, recoverRatio, minBps, forPolls, rebaselineAfterMs } = ctx.settings.trafficDrop;
   const { ports } = memory;
-  const windowStart = time - ctx.settings.baselineWindowMs;
-  const samples = memory.samples.filter(([t]) => t >= windowStart);
-  const what =
-    scope === 'device' ? `${ctx.device.name}` : `interface group ${scope.slice(6)} on ${ctx.device.name}`;
+  const { samples, baseline: learnt } = baselineOf(ctx, memory.samples, at);
+  const what = describeScope(ctx, scope);
 
   if (!memory.dropped) {
-    const baseline = samples.length >= MIN_BASELINE_SAMPLES ? median(samples.map(([, v]) => v)) : undefined;
+    const baseline = learnt;
     const judged = baseline !== undefined && baseline >= minBps;
     // The outage is dated from the first sample of the slide: the poll that straddles the fall
     // often reads between the two lines.
-    const onset = judged && bps < recoverRatio * baseline ? (memory.onset ?? time) : undefined;
+    const sliding = judged && bps < recoverRatio * baseline;
+    const onset = sliding ? (memory.onset ?? time) : undefined;
+    const onsetAt = sliding ? (memory.onsetAt ?? at) : undefined;
     if (judged && bps < dropRatio * baseline) {
       const streak = memory.streak + 1;
-      if (streak < forPolls) return { memory: { ...memory, samples, streak, onset, lastBps: bps } };
+      if (streak < forPolls) return { memory: { ...memory, samples, streak, onset, onsetAt, lastBps: bps } };
       const percent = Math.round((bps / baseline) * 100);
       return {
-        memory: { ...EMPTY, ports, samples, dropped: true, onset, baselineAtDrop: baseline, lastBps: bps },
+        memory: {
+          ...EMPTY,
+          ports,
+          samples,
+          dropped: true,
+          onset,
+          onsetAt,
+          baselineAtDrop: baseline,
+          lastBps: bps,
+        },
         event: draft(
           ctx,
           'traffic_drop',
@@ -131,8 +209,8 @@ function step(
       };
     }
     // Not low enough to count: a sample for the baseline, unless it is part of a slide.
-    const kept = onset === undefined ? [...samples, [time, bps] as const] : samples;
-    return { memory: { ...EMPTY, ports, samples: kept, onset, lastBps: bps } };
+    const kept = onset === undefined ? [...samples, [at, bps] as const] : samples;
+    return { memory: { ...EMPTY, ports, samples: kept, onset, onsetAt, lastBps: bps } };
   }
 
   const baseline = memory.baselineAtDrop ?? 0;
@@ -143,7 +221,7 @@ function step(
     const minutes =
       memory.onset === undefined ? undefined : Math.max(1, Math.round((recovering - memory.onset) / 60_000));
     return {
-      memory: { ...EMPTY, ports, samples: [...samples, [time, bps] as const], lastBps: bps },
+      memory: { ...EMPTY, ports, samples: [...samples, [at, bps] as const], lastBps: bps },
       event: draft(
         ctx,
         'traffic_recovered',
@@ -160,12 +238,14 @@ function step(
       ),
     };
   }
-  if (memory.onset !== undefined && time - memory.onset >= rebaselineAfterMs) {
+  // A memory written before onsetAt existed measured onset on the wall clock.
+  const onsetAt = memory.onsetAt ?? memory.onset;
+  if (memory.onset !== undefined && onsetAt !== undefined && at - onsetAt >= rebaselineAfterMs) {
     // Low for longer than rebaseline_after: the new normal (a moved service, a drained link).
     // End the drop and learn the baseline again from here, so a later new drop is caught.
-    const minutes = Math.round((time - memory.onset) / 60_000);
+    const minutes = Math.round((at - onsetAt) / 60_000);
     return {
-      memory: { ...EMPTY, ports, samples: [[time, bps] as const], lastBps: bps },
+      memory: { ...EMPTY, ports, samples: [[at, bps] as const], lastBps: bps },
       event: draft(
         ctx,
         'traffic_recovered',
@@ -190,7 +270,8 @@ export const detectTraffic: Detector = (ctx) => {
   if (!ctx.result.ok) return nothing;
   const rates = ctx.derived.rates;
   if (!rates?.ok) return nothing; // reboot, discontinuity, gap or first poll: no sample at all
-  const time = ctx.result.snapshot.time;
+  const { time, monoMs } = ctx.result.snapshot;
+  const now: Instant = { time, at: monoMs ?? time };
   const traffic: Record<string, TrafficMemory> = {};
   const events: EventDraft[] = [];
   for (const [scope, measure] of Object.entries(scopesOf(ctx))) {
@@ -200,12 +281,13 @@ export const detectTraffic: Detector = (ctx) => {
       traffic[scope] = stored;
       continue;
     }
-    const covered = cover(stored, sample);
+    const covered = cover(ctx, scope, stored, sample, now);
+    if (covered.event) events.push(covered.event);
     if (!covered.judge) {
       traffic[scope] = covered.memory;
       continue;
     }
-    const next = step(ctx, scope, covered.memory, sample.bps, time);
+    const next = step(ctx, scope, covered.memory, sample.bps, now);
     traffic[scope] = next.memory;
     if (next.event) events.push(next.event);
   }

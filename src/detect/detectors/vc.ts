@@ -2,18 +2,25 @@ import type { ObservedMember } from '../../collect/observed.js';
 import type { RedundancyRow, VcMember } from '../../collect/snapshot.js';
 import type { EventDraft } from '../../events/event.js';
 import { bootEpochFact } from '../../events/fact-key.js';
-import { MEMBER_SLACK_S } from '../derive.js';
+import { MEMBER_SLACK_S, uptimeOf } from '../derive.js';
 import { type DetectContext, type Detector, describeMember, draft, nothing } from '../detector.js';
 
 /**
  * Virtual chassis: master_switchover (the master member changed, or jnxRedundancySwitchoverCount
  * rose), member_down (missing for goneAfter polls) / member_up against the remembered
- * expected membership, member_reboot
+ * expected membership (after a device reboot, only once BOOT_GRACE_S has passed), member_reboot
  * (a member's uptime went back while the chassis did not reboot), vc_split_brain (two masters).
  * A member that was never seen present (NotPrsnt at first sight) is not expected. Members are
  * known by serial as well as id: the same serial under a new id is one member_renumbered, and
  * memory follows the new id (never member_down + member_up).
  */
+
+/**
+ * After a device reboot, members rejoin the chassis one by one over minutes: none is counted
+ * missing until the device has been up this long (its own uptime, which no wall-clock step moves).
+ * A member still missing then is member_down as usual.
+ */
+export const BOOT_GRACE_S = 600;
 
 /** SNMP has no NotPrsnt status: a row whose role is none of master/backup/linecard is not present. */
 const isPresent = (m: Pick<VcMember, 'role'>) => m.role !== 'unknown';
@@ -92,7 +99,10 @@ export const detectVirtualChassis: Detector = (ctx) => {
   const events: EventDraft[] = [];
 
   if (!members.supported) {
-    if (!re) return nothing;
+    // A reboot judged on a walk without the member table: its grace starts all the same.
+    const graceStarts = ctx.derived.deviceRebooted && Object.keys(vc.expected).length > 0;
+    const memory = graceStarts ? { vc: { ...vc, missing: {}, bootGrace: true } } : {};
+    if (!re) return { events: [], memory };
     const nowMaster = snapshot.redundancy.supported
       ? snapshot.redundancy.value.find((r) => r.state === 'master')
       : undefined;
@@ -115,7 +125,7 @@ export const detectVirtualChassis: Detector = (ctx) => {
         },
       ),
     );
-    return { events, memory: {} };
+    return { events, memory };
   }
 
   const present = members.value.filter(isPresent);
@@ -147,6 +157,12 @@ export const detectVirtualChassis: Detector = (ctx) => {
   );
   const vcMaster = vc.master === undefined ? undefined : follow(vc.master);
 
+  // Within the boot grace of a judged reboot, missing members are not counted (yet).
+  const bootGrace =
+    (ctx.derived.deviceRebooted || vc.bootGrace === true) &&
+    ctx.current !== undefined &&
+    uptimeOf(ctx.current) < BOOT_GRACE_S;
+
   const expected = { ...was };
   for (const m of present) expected[String(m.id)] = { serial: m.serial, model: m.model };
   const known = (id: number) => was[String(id)];
@@ -158,7 +174,7 @@ export const detectVirtualChassis: Detector = (ctx) => {
   for (const id of Object.keys(expected)
     .map(Number)
     .sort((a, b) => a - b)) {
-    if (presentIds.has(id) || vcAbsent.includes(id) || !known(id)) continue;
+    if (bootGrace || presentIds.has(id) || vcAbsent.includes(id) || !known(id)) continue;
     const polls = (vcMissing[String(id)] ?? 0) + 1;
     if (polls < ctx.settings.goneAfter) {
       missing[String(id)] = polls;
@@ -285,6 +301,15 @@ export const detectVirtualChassis: Detector = (ctx) => {
 
   return {
     events,
-    memory: { vc: { expected, missing, absent: absent.sort((a, b) => a - b), master, splitBrain } },
+    memory: {
+      vc: {
+        expected,
+        missing,
+        absent: absent.sort((a, b) => a - b),
+        master,
+        splitBrain,
+        ...(bootGrace ? { bootGrace } : {}),
+      },
+    },
   };
 };
