@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { Metrics } from '../../src/metrics/metrics.js';
 import { device, v2c } from '../helpers/devices.js';
-import { snapshot } from '../unit/metrics-fixtures.js';
+import { failedPoll, snapshot } from '../unit/metrics-fixtures.js';
 
 /**
  * `promtool check metrics` (installed with the services by scripts/test-services.sh) over a render
@@ -17,15 +17,7 @@ it('the /metrics text is promtool-clean, even with a hostile interface name', as
     ok: true,
     snapshot: snapshot('sw1', 'ge-0/0/0"} 1\nnetwatch_device_up{device="forged', 1_700_000_000_000),
   });
-  m.recordPoll({
-    ok: false,
-    device: 'sw1',
-    time: 1_700_000_030_000,
-    durationMs: 2000,
-    retryable: true,
-    reason: 'timeout',
-    message: 't',
-  });
+  m.recordPoll(failedPoll('sw1', 1_700_000_030_000));
   m.recordPoll({
     ok: true,
     snapshot: snapshot('sw1', 'ge-0/0/0"} 1\nnetwatch_device_up{device="forged', 1_700_000_060_000),

@@ -18,7 +18,7 @@ const HOUR = 3_600_000;
 function rig(perRequestMs: number, stepAtRequest: number, stepMs: number) {
   const clock = new FakeClock({ monotonicMs: 5_000, wallMs: Date.UTC(2025, 5, 1) });
   const fake = new FakeSnmp();
-  fake.set('127.0.0.1', 161, new Lab('junos_ex4600mp').rec.varbinds);
+  fake.set('127.0.0.1', 161, new Lab('junos_ex4600mp', { full: true }).rec.varbinds);
   let requests = 0;
   fake.latency = {
     perRequestMs,
@@ -91,7 +91,7 @@ describe('a wall-clock step during a poll', () => {
 describe('without a monotonic clock (one clock for all)', () => {
   it('monoMs is the same clock as time', async () => {
     const fake = new FakeSnmp();
-    fake.set('127.0.0.1', 161, new Lab('junos_ex4600mp').rec.varbinds);
+    fake.set('127.0.0.1', 161, new Lab('junos_ex4600mp', { full: true }).rec.varbinds);
     const r = await collectDevice({
       device: dev,
       address: '127.0.0.1',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SnmprecRecording } from '../../src/snmp/snmprec.js';
-import { DetectRun, Lab, PORTS, TEST_SETTINGS, types } from '../helpers/lab.js';
+import { DetectRun, Lab, PORTS, pollSteps, TEST_SETTINGS, types } from '../helpers/lab.js';
 
 /** Detection under real conditions: agent restarts, partial walks, renumbering, slow agents. */
 
@@ -9,15 +9,8 @@ const MX = 'junos_mx5t-isis';
 const RE_COUNT = '1.3.6.1.4.1.2636.3.1.14.1.8.9.1.0.0';
 
 /** Polls `run` once per step after ageing the lab; returns all events. */
-async function steps(run: DetectRun, from: number, n: number, flow?: Readonly<Record<number, number>>) {
-  const events = [];
-  for (let i = 0; i < n; i += 1) {
-    run.lab.age(STEP / 1000);
-    if (flow) run.lab.flow(STEP / 1000, flow);
-    events.push(...(await run.poll(from + i * STEP)));
-  }
-  return events;
-}
+const steps = (run: DetectRun, from: number, n: number, flow?: Readonly<Record<number, number>>) =>
+  pollSteps(run, from, n, STEP, flow);
 
 describe('agent restart is not a reboot (MX, no VC table)', () => {
   it('an SNMP agent restart on an MX (host and RE clocks keep counting) is no event', async () => {
@@ -186,7 +179,7 @@ describe('virtual chassis members known by serial', () => {
 
 describe('a slow 854-interface chassis', () => {
   it('misses its deadline as `deadline`, never unreachable; after N, one poll_degraded', async () => {
-    const run = new DetectRun(new Lab());
+    const run = new DetectRun(new Lab('junos_ex4600mp', { full: true }));
     await run.poll(0);
     run.requestMs = 2_000; // 36 requests × 2 s ≫ the 24 s deadline of a 30 s interval
     const first = await run.collect(STEP);

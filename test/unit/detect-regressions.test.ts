@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PollResult } from '../../src/collect/snapshot.js';
 import { SnmprecRecording } from '../../src/snmp/snmprec.js';
-import { DetectRun, Lab, PORTS, types } from '../helpers/lab.js';
+import { DetectRun, Lab, PORTS, pollSteps, types } from '../helpers/lab.js';
 
 /** Defects found by review of the pure detection code, each pinned by a scenario. */
 
@@ -13,15 +13,8 @@ const RE_UPTIME = '1.3.6.1.4.1.2636.3.1.13.1.13.9';
 const steady = { [PORTS.uplinkA]: 400e6, [PORTS.uplinkB]: 400e6, [PORTS.server1]: 200e6 };
 
 /** Polls `run` once per step after ageing the lab; returns all events. */
-async function steps(run: DetectRun, from: number, n: number, flow?: Readonly<Record<number, number>>) {
-  const events = [];
-  for (let i = 0; i < n; i += 1) {
-    run.lab.age(STEP / 1000);
-    if (flow) run.lab.flow(STEP / 1000, flow);
-    events.push(...(await run.poll(from + i * STEP)));
-  }
-  return events;
-}
+const steps = (run: DetectRun, from: number, n: number, flow?: Readonly<Record<number, number>>) =>
+  pollSteps(run, from, n, STEP, flow);
 
 /** Removes every cell under these OID prefixes from the lab (a walk that misses those tables). */
 function without(run: DetectRun, ...prefixes: string[]): void {

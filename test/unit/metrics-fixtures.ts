@@ -1,4 +1,4 @@
-import type { Snapshot } from '../../src/collect/snapshot.js';
+import type { PollResult, Snapshot } from '../../src/collect/snapshot.js';
 
 /** A one-device, one-interface snapshot (metrics unit tests and the promtool integration test). */
 export const snapshot = (name: string, ifName: string, time = 0): Snapshot => ({
@@ -43,4 +43,15 @@ export const snapshot = (name: string, ifName: string, time = 0): Snapshot => ({
   redundancy: { supported: false },
   alarms: { supported: true, value: { red: true, redCount: 1, yellow: false, yellowCount: 0 } },
   configChanges: { supported: false },
+});
+
+/** A poll of `device` that timed out at `time`. */
+export const failedPoll = (device: string, time: number): PollResult => ({
+  ok: false,
+  device,
+  time,
+  durationMs: 2000,
+  retryable: true,
+  reason: 'timeout',
+  message: 't',
 });

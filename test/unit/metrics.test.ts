@@ -5,7 +5,7 @@ import type { NetwatchEvent } from '../../src/events/event.js';
 import { escapeLabelValue } from '../../src/metrics/exposition.js';
 import { Metrics } from '../../src/metrics/metrics.js';
 import { device, v2c } from '../helpers/devices.js';
-import { snapshot } from './metrics-fixtures.js';
+import { failedPoll, snapshot } from './metrics-fixtures.js';
 
 describe('metrics exposition', () => {
   it('escapes untrusted label values', () => {
@@ -55,15 +55,7 @@ describe('metrics exposition', () => {
     expect(await m.render()).toContain(
       'netwatch_device_last_poll_timestamp_seconds{device="sw1",site="test"} 1700000000.5',
     );
-    m.recordPoll({
-      ok: false,
-      device: 'sw1',
-      time: 1_700_000_030_000,
-      durationMs: 2000,
-      retryable: true,
-      reason: 'timeout',
-      message: 't',
-    });
+    m.recordPoll(failedPoll('sw1', 1_700_000_030_000));
     const text = await m.render();
     expect(text).toContain(
       'netwatch_device_last_poll_timestamp_seconds{device="sw1",site="test"} 1700000030',

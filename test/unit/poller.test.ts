@@ -15,7 +15,7 @@ const HC = /^1\.3\.6\.1\.2\.1\.31\.1\.1\.1\.(6|10)\./;
 
 /** A box with only 32-bit ifTable counters: the recording without its ifXTable HC columns. */
 function legacyBox(): Lab {
-  const lab = new Lab('junos_ex4600mp');
+  const lab = new Lab('junos_ex4600mp', { full: true });
   for (const line of lab.rec.text().split('\n')) {
     const oid = line.split('|')[0] ?? '';
     if (HC.test(oid)) lab.rec.delete(oid);
@@ -25,7 +25,7 @@ function legacyBox(): Lab {
 
 function rig() {
   const fake = new FakeSnmp();
-  fake.set('127.0.0.1', 161, new Lab('junos_ex4600mp').rec.varbinds); // box A: HC counters
+  fake.set('127.0.0.1', 161, new Lab('junos_ex4600mp', { full: true }).rec.varbinds); // box A: HC counters
   fake.set('127.0.0.2', 161, legacyBox().rec.varbinds); // box B: 32-bit counters only
   const results: PollResult[] = [];
   const clock = new FakeClock();
@@ -108,7 +108,7 @@ describe('Poller memo', () => {
 
   it('a port or SNMPv3 key change counts as another box too', async () => {
     const { poller, fake } = rig();
-    fake.set('127.0.0.1', 1161, new Lab('junos_ex4600mp').rec.varbinds);
+    fake.set('127.0.0.1', 1161, new Lab('junos_ex4600mp', { full: true }).rec.varbinds);
     const base = { ...device('sw1', 161, v3('u', 'authkey1', 'privkey1')), host: '127.0.0.1' };
     await poller.poll(base);
     const moved = { ...device('sw1', 1161, v3('u', 'authkey1', 'privkey1')), host: '127.0.0.1' };
@@ -160,7 +160,7 @@ describe('Poller memo', () => {
 
 describe('HC-counter support is not decided for good by one walk', () => {
   it('a first walk with empty HC columns by accident does not turn them off forever', async () => {
-    const lab = new Lab('junos_ex4600mp');
+    const lab = new Lab('junos_ex4600mp', { full: true });
     const fake = new FakeSnmp();
     const memo: CollectMemo = {};
     const collect = () =>
