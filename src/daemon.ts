@@ -100,7 +100,9 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
       logger.error(
         dropped.length > 0
           ? 'store commit failed; observations dropped'
-          : 'store commit failed; kept in memory and retried',
+          : error instanceof StoreError
+            ? 'store commit failed; kept in memory and retried'
+            : 'recording committed events failed (they are stored)',
         {
           error: error.message,
           ...(dropped.length > 0

@@ -61,10 +61,9 @@ export class Pipeline {
     return this.#live.get(device)?.memory ?? this.#stored.get(device)?.memory;
   }
 
-  #entry(device: DeviceConfig, now: number): Entry {
+  #entry(device: DeviceConfig, now: number, identity = this.deps.identityOf(device)): Entry {
     const live = this.#live.get(device.name);
     if (live) return live;
-    const identity = this.deps.identityOf(device);
     const stored = this.#stored.get(device.name);
     this.#stored.delete(device.name);
     // '' is memory imported from before identities were kept: accepted as this device's.
@@ -83,8 +82,8 @@ export class Pipeline {
   /** Detects, commits, records metrics. Resolves with the drafts found (committed or queued). */
   async handle(device: DeviceConfig, result: PollResult, now: number): Promise<readonly EventDraft[]> {
     const { queue, metrics, logger } = this.deps;
-    const configured = this.#configured?.get(device.name);
-    if (this.#configured && configured !== this.deps.identityOf(device)) {
+    const identity = this.deps.identityOf(device);
+    if (this.#configured && this.#configured.get(device.name) !== identity) {
       // A poll that started before a reload removed the device or changed its host or
       // credentials: its answer is about the old box and must not become the new one's memory.
       logger.info('discarding a poll that started before the device was changed or removed', {
@@ -98,7 +97,7 @@ export class Pipeline {
       metrics.recordInternalError('pipeline');
       logger.error('recording poll metrics failed', { device: device.name, error: describe(error) });
     }
-    const entry = this.#entry(device, now);
+    const entry = this.#entry(device, now, identity);
     let memory: DeviceMemory;
     let events: readonly EventDraft[];
     try {

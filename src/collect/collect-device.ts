@@ -14,7 +14,7 @@ import type { PollFailureReason, PollResult } from './snapshot.js';
 
 /** Per-device facts learned by earlier polls that make later polls cheaper. Mutable, in RAM only. */
 export interface CollectMemo {
-  /** False once the device showed it has no ifXTable HC counters: walk ifTable's 32-bit ones. */
+  /** Whether the last walk found ifXTable HC counters; false: walk ifTable's 32-bit ones too. */
   hcCounters?: boolean;
   /** Static columns read by an earlier poll, reused until something says they may have changed. */
   statics?: StaticCache;

@@ -181,7 +181,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 /**
  * Converts a memory file written by the previous version (`last: Snapshot`, `journalSeq`, no
  * `previous`/`degraded`, traffic without `ports`) into this shape; bigints already revived
- * (state-store.ts parseMemory). Missing sections get their defaults. Undefined when `raw` is not
+ * (store/memory-codec.ts parseStoredJson). Missing sections get their defaults. Undefined when `raw` is not
  * a device memory at all.
  */
 export function memoryFromLegacy(raw: unknown): DeviceMemory | undefined {
