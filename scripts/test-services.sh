@@ -21,6 +21,7 @@ COMMANDS=(/usr/sbin/snmpd /usr/sbin/snmptrapd /usr/bin/snmpget /usr/bin/snmpsimd
 # instance never collides.
 SNMPD_PORT=16100 SNMPSIM_PORT=16101 SNMPTRAPD_PORT=16162 NETCONF_PORT=18300 INFLUX_PORT=18086 INFLUX_RPC_PORT=18088
 PROM_PORT=19090 AM_PORT=19093 SNMP_EXPORTER_PORT=19116 NETWATCH_PORT=19877 WEBHOOK_PORT=19102
+TRAP_V3_ENGINE=8000000001020304 # engine ID (hex) a v3 trap sender must use towards snmptrapd
 
 log() { printf 'test-services: %s\n' "$*" >&2; }
 
@@ -59,7 +60,13 @@ CONF
 
 start_snmptrapd() {
   mkdir -p "$RUN/snmptrapd"
-  printf 'snmpTrapdAddr udp:127.0.0.1:%s\nauthCommunity log trapcomm\n' "$SNMPTRAPD_PORT" >"$RUN/snmptrapd/snmptrapd.conf"
+  # v3: a trap's sender is the authoritative engine, so the user is bound to the sender's engine ID
+  cat >"$RUN/snmptrapd/snmptrapd.conf" <<CONF
+snmpTrapdAddr udp:127.0.0.1:$SNMPTRAPD_PORT
+authCommunity log trapcomm
+createUser -e 0x$TRAP_V3_ENGINE trapv3user SHA "authpass123" AES "privpass123"
+authUser log trapv3user priv
+CONF
   SNMP_PERSISTENT_DIR="$RUN/snmptrapd" bg snmptrapd /usr/sbin/snmptrapd -f -On -C -c "$RUN/snmptrapd/snmptrapd.conf" \
     -Lf "$RUN/snmptrapd/traps.log"
 }
@@ -220,7 +227,8 @@ start() {
   "run": "$RUN",
   "snmpd": { "host": "127.0.0.1", "port": $SNMPD_PORT, "community": "testcomm",
              "v3": { "user": "testv3user", "auth": "authpass123", "priv": "privpass123" } },
-  "snmptrapd": { "host": "127.0.0.1", "port": $SNMPTRAPD_PORT, "community": "trapcomm", "log": "$RUN/snmptrapd/traps.log" },
+  "snmptrapd": { "host": "127.0.0.1", "port": $SNMPTRAPD_PORT, "community": "trapcomm", "log": "$RUN/snmptrapd/traps.log",
+                 "v3": { "user": "trapv3user", "engineId": "$TRAP_V3_ENGINE", "auth": "authpass123", "priv": "privpass123" } },
   "snmpsim": { "host": "127.0.0.1", "port": $SNMPSIM_PORT, "dataDir": "$RUN/snmpsim/data" },
   "netconf": { "host": "127.0.0.1", "port": $NETCONF_PORT, "user": "nctest", "password": "nctest-pass-1",
                "privateKey": "$RUN/netconf/client" },

@@ -3,6 +3,15 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Output, processOutput } from './cli/output.js';
 
+const SIMULATE_USAGE = `  netwatch simulate [--devices N] [--scenario NAME|FILE] [--speed X] [--target HOST:PORT]
+                   [--syslog HOST:PORT] [--syslog-format rfc3164|rfc5424] [--trap-community C]
+                   [--write-config FILE] [--snmp v2c|v3] [--port P] [--address 127.x.y.z] [--once]
+                                       simulated Juniper switches on loopback (SNMP v2c/v3 agents,
+                                       traps to --target, syslog to --syslog); a scenario replays
+                                       its steps on a clock X times faster (scenarios/: eqsin-2022,
+                                       member-reboot, split-brain, lb-imbalance, config-change-outage,
+                                       stuck-daemon, site-power-loss, quiet)`;
+
 const HELP = `netwatch — network device health monitor and crash detector
 
 Usage:
@@ -15,6 +24,7 @@ Usage:
   netwatch baseline accept DEVICE [-c FILE] [--author NAME]
                                        make the device's current VC membership and watched
                                        processes the expected ones (journaled, with the author)
+${SIMULATE_USAGE}
   netwatch --help | --version
 
 Exit status: 0 ok, 1 runtime failure, 2 usage or configuration error.
@@ -116,6 +126,67 @@ const COMMANDS = {
     }
     const { runBaselineAccept } = await import('./cli/baseline.js');
     return runBaselineAccept({ file: values.config, device, author: values.author }, process.env, out);
+  },
+  simulate: async (args, out) => {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        devices: { type: 'string' },
+        scenario: { type: 'string' },
+        speed: { type: 'string', default: '1' },
+        target: { type: 'string' },
+        syslog: { type: 'string' },
+        'syslog-format': { type: 'string', default: 'rfc5424' },
+        'trap-community': { type: 'string', default: 'public' },
+        'write-config': { type: 'string' },
+        snmp: { type: 'string', default: 'v2c' },
+        port: { type: 'string', default: '16161' },
+        address: { type: 'string', default: '127.0.0.1' },
+        once: { type: 'boolean' },
+      },
+    });
+    const usage = (why: string) => {
+      out.error(`netwatch simulate: ${why}\n\n${SIMULATE_USAGE}`);
+      return 2;
+    };
+    if (positionals.length > 0) return usage(`unexpected argument "${positionals[0]}"`);
+    const devices = values.devices === undefined ? undefined : Number(values.devices);
+    if (devices !== undefined && !(Number.isInteger(devices) && devices >= 1 && devices <= 20_000))
+      return usage('--devices takes a whole number from 1 to 20000');
+    const speed = Number(values.speed);
+    if (!(speed > 0 && speed <= 10_000))
+      return usage('--speed takes a number above 0 (60 = a minute per second)');
+    const port = Number(values.port);
+    if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
+      return usage('--port takes a UDP port (0: any free one)');
+    const format = values['syslog-format'];
+    if (format !== 'rfc3164' && format !== 'rfc5424') return usage('--syslog-format is rfc3164 or rfc5424');
+    if (values.snmp !== 'v2c' && values.snmp !== 'v3')
+      return usage('--snmp is v2c or v3 (for --write-config)');
+    if (!/^127\./.test(values.address)) return usage('--address must be a loopback address (127.x.y.z)');
+    const { runSimulate } = await import('./cli/simulate.js');
+    const abort = new AbortController();
+    process.once('SIGINT', () => abort.abort());
+    process.once('SIGTERM', () => abort.abort());
+    return runSimulate(
+      {
+        ...(devices !== undefined ? { devices } : {}),
+        ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
+        speed,
+        ...(values.target !== undefined ? { target: values.target } : {}),
+        ...(values.syslog !== undefined ? { syslog: values.syslog } : {}),
+        syslogFormat: format,
+        trapCommunity: values['trap-community'],
+        ...(values['write-config'] !== undefined ? { writeConfig: values['write-config'] } : {}),
+        snmp: values.snmp,
+        port,
+        address: values.address,
+        once: values.once ?? false,
+      },
+      out,
+      abort.signal,
+    );
   },
 } satisfies Record<string, Command>;
 

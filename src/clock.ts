@@ -108,3 +108,22 @@ export function scaledClock(options: ScaledClockOptions): ScaledClock {
     wallMs: () => wallMs + elapsed(),
   };
 }
+
+/**
+ * The text form of a shared compressed clock, `speed=60,wall=<ms>,real=<ms>`: `netwatch simulate`
+ * prints it and `netwatch run` reads it from NETWATCH_CLOCK, so two processes read one clock.
+ * Returns a reason string for text that is not one.
+ */
+export function parseClockSpec(text: string): ScaledClockOptions | string {
+  const fields = new Map(text.split(',').map((kv) => kv.split('=', 2) as [string, string | undefined]));
+  const speed = Number(fields.get('speed'));
+  const wall = Number(fields.get('wall'));
+  const real = Number(fields.get('real'));
+  if (![speed, wall, real].every(Number.isFinite) || !(speed > 0) || fields.size !== 3)
+    return `expected speed=X,wall=MS,real=MS, got "${text}"`;
+  return { speed, origin: { wallMs: wall, realMs: real } };
+}
+
+export function formatClockSpec(clock: ScaledClock): string {
+  return `speed=${clock.speed},wall=${Math.round(clock.origin.wallMs)},real=${clock.origin.realMs}`;
+}

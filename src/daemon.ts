@@ -125,7 +125,9 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
   pipeline.reconcile(config.devices);
 
   const mux = new UdpMux();
-  const connector = deps.connector ?? createNetSnmpConnector({ mux, now: () => clock.monotonicMs() });
+  const connector =
+    deps.connector ??
+    createNetSnmpConnector({ mux, now: () => clock.monotonicMs(), speed: clock.speed ?? 1 });
   const last = new Map<string, PollResult>();
   const poller = new Poller({
     connector,

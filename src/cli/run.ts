@@ -1,4 +1,4 @@
-import { realClock } from '../clock.js';
+import { type Clock, parseClockSpec, realClock, scaledClock } from '../clock.js';
 import type { Environment } from '../config/env.js';
 import { loadConfigFile } from '../config/load.js';
 import { formatProblem } from '../config/problems.js';
@@ -18,9 +18,19 @@ export async function runDaemon(file: string, env: Environment, out: Output): Pr
   const loaded = await loadConfigOrReport(file, env, out);
   if (!loaded.ok) return loaded.code;
   const logger = createLogger();
+  // NETWATCH_CLOCK: share a compressed clock with `netwatch simulate --speed X` (it prints the value).
+  let clock: Clock = realClock();
+  if (env.NETWATCH_CLOCK) {
+    const spec = parseClockSpec(env.NETWATCH_CLOCK);
+    if (typeof spec === 'string') {
+      out.error(`netwatch: NETWATCH_CLOCK: ${spec}`);
+      return 2;
+    }
+    clock = scaledClock(spec);
+    logger.warn('running on a compressed clock shared with the simulator', { speed: spec.speed });
+  }
   let daemon: Awaited<ReturnType<typeof startDaemon>>;
   try {
-    const clock = realClock();
     daemon = await startDaemon(loaded.config, {
       logger,
       clock,

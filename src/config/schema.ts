@@ -1,3 +1,4 @@
+import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { EVENT_TYPES } from '../events/event-type.js';
 import { parseDuration } from './duration.js';
@@ -14,7 +15,7 @@ const duration = z.string({ error: 'expected a duration such as 30s, 15m or 2h' 
   if (ms === undefined) {
     ctx.addIssue({
       code: 'custom',
-      message: `invalid duration "${text}": use a number and one unit (ms, s, m, h, d), such as 30s or 15m`,
+      message: `invalid duration "${text}": use a number and a unit (ms, s, m, h, d), or several largest first, such as 30s, 15m or 1h30m`,
     });
     return z.NEVER;
   }
@@ -34,11 +35,11 @@ const port = z
 
 const LISTEN = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/;
 
-/** `host:port` or `[v6]:port`; the result keeps host and port apart. */
+/** `host:port` or `[v6]:port`; the result keeps host and port apart. Port 0: any free port (tests, the demo). */
 const listen = z.string({ error: 'expected host:port, such as 127.0.0.1:9877' }).transform((text, ctx) => {
   const match = LISTEN.exec(text);
   const portNumber = Number(match?.[3]);
-  if (!match || portNumber < 1 || portNumber > 65535) {
+  if (!match || portNumber < 0 || portNumber > 65535) {
     ctx.addIssue({ code: 'custom', message: `invalid listen address "${text}": expected host:port` });
     return z.NEVER;
   }
@@ -252,6 +253,31 @@ export const configSchema = z.strictObject({
     .default({
       page_on: ['master_switchover', 'member_down', 'vc_split_brain', 'process_crash', 'traffic_drop'],
     }),
+  /**
+   * Maintenance windows: events and incidents are recorded and marked, nothing pages. Parsed and
+   * validated here; acted on by incidents and pages.
+   */
+  maintenance: z
+    .array(
+      z
+        .strictObject({
+          devices: z.array(name, { error: 'expected a list of device names' }).min(1).optional(),
+          sites: z.array(name, { error: 'expected a list of site names' }).min(1).optional(),
+          cron: z
+            .string({ error: 'expected a cron expression such as "0 2 * * 0"' })
+            .refine((expr) => validateCron(expr), {
+              error:
+                'invalid cron expression: use 5 fields (minute hour day month weekday), such as "0 2 * * 0"',
+            }),
+          duration,
+          reason: z.string({ error: 'expected a reason' }).min(1, { error: 'must not be empty' }),
+        })
+        .refine((w) => w.devices !== undefined || w.sites !== undefined, {
+          error: 'name the devices or sites the window covers',
+        }),
+      { error: 'expected a list of maintenance windows' },
+    )
+    .default([]),
   influx: z
     .strictObject({
       url,
@@ -261,6 +287,9 @@ export const configSchema = z.strictObject({
     })
     .optional(),
 });
+
+/** Value schemas simulator scenarios share (sim/scenario/schema.ts). */
+export { interfaceGroups, name };
 
 export type RawConfig = z.output<typeof configSchema>;
 export type RawSnmpLevel = z.output<typeof snmpLevel>;

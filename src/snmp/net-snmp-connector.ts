@@ -89,6 +89,7 @@ class NetSnmpSession implements SnmpSession {
     private readonly session: snmp.Session,
     private readonly options: SnmpSessionOptions,
     private readonly now: () => number,
+    private readonly speed: number,
   ) {
     this.#start = now();
     // A datagram that is not BER makes net-snmp emit 'error' on the session: without a listener
@@ -149,7 +150,7 @@ class NetSnmpSession implements SnmpSession {
                 `no answer before the poll deadline (${this.options.deadline - this.#start} ms)`,
               ),
         );
-      }, remaining);
+      }, remaining / this.speed);
       try {
         start((error, value) => {
           if (settled) return;
@@ -204,10 +205,22 @@ export interface NetSnmpConnectorOptions {
    * step would cut or lift every deadline in flight.
    */
   readonly now: () => number;
+  /**
+   * Clock ms per real ms (the clock seam's `speed`, 1 unless the daemon shares a compressed clock
+   * with the simulator): timeouts are clock durations, so they are divided by it for the socket.
+   */
+  readonly speed?: number;
 }
 
 /** Opens sessions for an IP address (resolve names before: replies are routed by source address). */
-export function createNetSnmpConnector({ mux, now }: NetSnmpConnectorOptions): SnmpConnector<SnmpSecurity> {
+export function createNetSnmpConnector({
+  mux,
+  now,
+  speed = 1,
+}: NetSnmpConnectorOptions): SnmpConnector<SnmpSecurity> {
+  // On a compressed clock a 2 s timeout can shrink below a loopback round trip; never wait less
+  // than 25 real ms (a poll's deadline still bounds the whole walk in clock time).
+  const real = (ms: number) => (speed === 1 ? ms : Math.max(25, Math.round(ms / speed)));
   return {
     probe(host, port, timeoutMs) {
       return new Promise((resolve) => {
@@ -216,7 +229,7 @@ export function createNetSnmpConnector({ mux, now }: NetSnmpConnectorOptions): S
           { name: 'netwatch-probe', level: snmp.SecurityLevel.noAuthNoPriv },
           {
             port,
-            timeout: timeoutMs,
+            timeout: real(timeoutMs),
             retries: 0,
             transport: isIP(host) === 6 ? 'udp6' : 'udp4',
             dgramModule: mux.dgramModule,
@@ -234,7 +247,7 @@ export function createNetSnmpConnector({ mux, now }: NetSnmpConnectorOptions): S
       const transport: 'udp4' | 'udp6' = isIP(options.host) === 6 ? 'udp6' : 'udp4';
       const common = {
         port: options.port,
-        timeout: options.timeoutMs,
+        timeout: real(options.timeoutMs),
         retries: options.retries,
         transport,
         backwardsGetNexts: false,
@@ -259,7 +272,7 @@ export function createNetSnmpConnector({ mux, now }: NetSnmpConnectorOptions): S
               },
               { ...common, ...(security.context !== undefined ? { context: security.context } : {}) },
             );
-      return new NetSnmpSession(session, options, now);
+      return new NetSnmpSession(session, options, now, speed);
     },
   };
 }

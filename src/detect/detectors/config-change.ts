@@ -8,9 +8,13 @@ const MAX_PER_POLL = 10;
 export const detectConfigChange: Detector = (ctx) => {
   if (!ctx.result.ok) return nothing;
   const table = ctx.result.snapshot.configChanges;
-  if (!table.supported || table.value.length === 0) return nothing;
-  const newest = Math.max(...table.value.map((c) => c.index));
   const seen = ctx.prev.configIndex;
+  // An empty table (no commit since boot) walks like an unserved one. Seen so on first sight it is
+  // position 0, so the first commit is news; later, a walk that missed the table changes nothing.
+  if (!table.supported || table.value.length === 0)
+    return seen === undefined ? { events: [], memory: { configIndex: 0 } } : nothing;
+  const newest = Math.max(...table.value.map((c) => c.index));
+  if (seen === newest) return nothing;
   // First sight, or the table restarted (reboot): learn where we are, report nothing old.
   if (seen === undefined || newest < seen) return { events: [], memory: { configIndex: newest } };
   const events: EventDraft[] = table.value

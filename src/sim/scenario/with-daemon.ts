@@ -1,0 +1,131 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ScaledClock, scaledClock } from '../../clock.js';
+import { loadConfigText } from '../../config/load.js';
+import { formatProblem } from '../../config/problems.js';
+import { type Daemon, startDaemon } from '../../daemon.js';
+import type { RecordedEvent } from '../../events/event.js';
+import { type Logger, silentLogger } from '../../log.js';
+import { createCronCalendar } from '../../schedule/calendar.js';
+import { createClockTicker } from '../../schedule/ticker.js';
+import { SqliteStore } from '../../store/sqlite-store.js';
+import { fleetConfigYaml } from '../fleet-config.js';
+import type { StampedHappening } from '../happening.js';
+import { SIM_V3_USER, Simulator } from '../simulator.js';
+import { checkExpectations, type Live, type ObservedEvent, type Verdict } from './expect.js';
+import { runScenario } from './run.js';
+import type { Scenario, Step } from './types.js';
+
+/**
+ * A scenario end to end in one process: the simulator and `netwatch run` (the real daemon, real
+ * SNMP over loopback, the SQLite store) on one scaled clock, then the journal checked against
+ * `expect:`. Config durations are scenario time, so a 10-minute quiet period passes in 10 s at
+ * speed 60. Used by the scenario tests, and by `netwatch demo` once it exists.
+ */
+
+export interface ScenarioWithDaemonOptions {
+  readonly scenario: Scenario;
+  /** Scenario ms per real ms. */
+  readonly speed: number;
+  /** SNMP the daemon uses: v2c on the shared port (default) or v3 on each device's engine. */
+  readonly snmp?: 'v2c' | 'v3';
+  readonly logger?: Logger;
+  /** Keep the storage directory (the caller removes it); default: a temporary one, removed. */
+  readonly storageDir?: string;
+  readonly onStep?: (step: Step, happenings: readonly StampedHappening[], clock: ScaledClock) => void;
+  readonly onHappening?: (happening: StampedHappening) => void;
+  /** Witness sources this build produces (default: poll only). */
+  readonly live?: Live;
+}
+
+export interface ScenarioOutcome {
+  readonly startMs: number;
+  readonly events: readonly RecordedEvent[];
+  readonly verdicts: readonly Verdict[];
+  readonly happenings: readonly StampedHappening[];
+  /** Requests the simulator answered / ignored. */
+  readonly requests: { readonly answered: number; readonly ignored: number };
+}
+
+export const POLL_ONLY: Live = { sources: new Set(['poll']) };
+
+export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions): Promise<ScenarioOutcome> {
+  const { scenario, speed } = options;
+  const logger = options.logger ?? silentLogger;
+  const clock = scaledClock({
+    speed,
+    ...(scenario.startWallMs !== undefined ? { origin: { wallMs: scenario.startWallMs } } : {}),
+  });
+  const dir = options.storageDir ?? (await mkdtemp(join(tmpdir(), `netwatch-${scenario.name}-`)));
+  const simulator = await Simulator.start({
+    clock,
+    devices: scenario.devices,
+    ...(options.snmp === 'v3' ? { v3: { user: SIM_V3_USER } } : {}),
+    onError: (error) => logger.warn('simulator error', { error: String(error) }),
+  });
+  let daemon: Daemon | undefined;
+  let store: SqliteStore | undefined;
+  try {
+    const text = fleetConfigYaml({
+      simulator,
+      scenario,
+      snmp: options.snmp ?? 'v2c',
+      storageDir: dir,
+      listen: '127.0.0.1:0',
+    });
+    const loaded = loadConfigText(text, `${scenario.name}.devices.yaml`, {});
+    if (!loaded.ok)
+      throw new Error(
+        `the scenario's devices.yaml is invalid:\n${loaded.kind === 'invalid' ? loaded.problems.map(formatProblem).join('\n') : loaded.reason}`,
+      );
+    const opened = await SqliteStore.open(dir, { wallMs: () => clock.wallMs() });
+    if (!opened.ok) throw new Error(`cannot open the store in ${dir}: ${opened.reason}`);
+    store = opened.store;
+    const startMs = clock.wallMs();
+    daemon = await startDaemon(loaded.config, {
+      logger,
+      clock,
+      ticker: createClockTicker({ clock, onError: (e) => logger.error('tick failed', { error: String(e) }) }),
+      calendar: createCronCalendar(),
+      store,
+    });
+    const happenings: StampedHappening[] = [];
+    const run = runScenario({
+      scenario,
+      simulator,
+      clock,
+      startMs,
+      onStep: (step, hs) => options.onStep?.(step, hs, clock),
+      onHappening: (h) => {
+        happenings.push(h);
+        options.onHappening?.(h);
+      },
+      onError: (error) => logger.error('scenario step failed', { error: String(error) }),
+    });
+    await run.done;
+    await daemon.stop();
+    daemon = undefined;
+    const events = await store.queryEvents({ since: startMs });
+    const observed: ObservedEvent[] = events.map((e) => ({
+      device: e.device,
+      type: e.type,
+      timeMs: e.time,
+      source: e.source,
+      witnesses: e.witnesses.map((w) => w.source),
+      details: e.details as Record<string, unknown>,
+    }));
+    return {
+      startMs,
+      events,
+      verdicts: checkExpectations(scenario, startMs, { events: observed }, options.live ?? POLL_ONLY),
+      happenings,
+      requests: simulator.counts(),
+    };
+  } finally {
+    if (daemon) await daemon.stop();
+    await store?.close();
+    await simulator.close();
+    if (!options.storageDir) await rm(dir, { recursive: true, force: true });
+  }
+}
