@@ -37,10 +37,15 @@ export function fleetConfig(options: FleetConfigOptions): Record<string, unknown
     };
   });
   const u = SIM_V3_USER;
+  // The scenario's own sections win, except that its `defaults` merge with the interval.
+  const { defaults: extraDefaults, ...extra } = scenario?.config ?? {};
   return {
     ...(options.listen ? { http: { listen: options.listen } } : {}),
     storage: { dir: options.storageDir ?? './data' },
-    defaults: { interval: formatDuration(scenario?.intervalMs ?? 30_000) },
+    defaults: {
+      interval: formatDuration(scenario?.intervalMs ?? 30_000),
+      ...(typeof extraDefaults === 'object' && extraDefaults !== null ? extraDefaults : {}),
+    },
     ...(v3
       ? {
           credentials: {
@@ -56,7 +61,7 @@ export function fleetConfig(options: FleetConfigOptions): Record<string, unknown
         }
       : {}),
     devices,
-    ...(scenario?.config ?? {}),
+    ...extra,
   };
 }
 

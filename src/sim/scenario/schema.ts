@@ -357,6 +357,16 @@ export function scenarioSchema(seeds: readonly string[]) {
         .record(z.string(), z.unknown(), {
           error: 'expected a mapping of devices.yaml sections (detect, incidents, maintenance…)',
         })
+        .superRefine((sections, ctx) => {
+          // The simulator writes these itself from the fleet and the run.
+          for (const key of ['devices', 'storage', 'credentials', 'http'])
+            if (key in sections)
+              ctx.addIssue({
+                code: 'custom',
+                path: [key],
+                message: `is written by the simulator from the fleet; describe devices under fleet:`,
+              });
+        })
         .default({}),
       steps: list(step, 'steps'),
       expect: expectations.default({ events: [], none: [], incidents: [], pages: [] }),
