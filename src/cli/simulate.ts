@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { sep } from 'node:path';
 import { formatClockSpec, scaledClock } from '../clock.js';
 import { formatDuration } from '../config/duration.js';
 import { formatProblem } from '../config/problems.js';
@@ -11,6 +11,7 @@ import { fleetConfigYaml } from '../sim/fleet-config.js';
 import type { StampedHappening } from '../sim/happening.js';
 import type { Notice } from '../sim/notice.js';
 import { loadScenarioFile, resolveScenarioPath } from '../sim/scenario/load.js';
+import { preflight } from '../sim/scenario/preflight.js';
 import { runScenario } from '../sim/scenario/run.js';
 import type { Scenario } from '../sim/scenario/types.js';
 import { SIM_V3_USER, Simulator } from '../sim/simulator.js';
@@ -45,9 +46,10 @@ export function parseHostPort(text: string): { host: string; port: number } | un
   return { host: m[1] ?? m[2] ?? '', port };
 }
 
-const relativeWhere = (where: string) => {
-  const r = relative(process.cwd(), where);
-  return r.startsWith('..') ? where : r;
+/** A problem line with the scenario's path shown relative to the working directory when under it. */
+const relativeWhere = (line: string) => {
+  const prefix = `${process.cwd()}${sep}`;
+  return line.startsWith(prefix) ? line.slice(prefix.length) : line;
 };
 
 export async function runSimulate(args: SimulateArgs, out: Output, signal?: AbortSignal): Promise<number> {
@@ -104,6 +106,12 @@ export async function runSimulate(args: SimulateArgs, out: Output, signal?: Abor
     return 1;
   }
   const startMs = performance.now() - started;
+  const problems = scenario ? preflight(scenario, simulator.devices) : [];
+  if (problems.length > 0) {
+    for (const p of problems) out.error(relativeWhere(p));
+    await simulator.close();
+    return 2;
+  }
   const emitter = createEmitter(
     { ...(traps ? { traps } : {}), ...(syslog ? { syslog } : {}) },
     {
@@ -148,11 +156,13 @@ export async function runSimulate(args: SimulateArgs, out: Output, signal?: Abor
   const announce = (h: StampedHappening, origin: number) => {
     const notices = noticesFor(h, { hostname: h.device });
     emitter.emit(notices);
+    // Name what went out, and only what had somewhere to go.
     const sent = notices
+      .filter((n: Notice) => (n.kind === 'trap' ? traps : syslog) !== undefined)
       .map((n: Notice) => (n.kind === 'trap' ? 'trap' : `syslog ${n.msgid ?? n.app}`))
       .join(', ');
     out.print(
-      `${stamp(h.timeMs, origin)} ${h.device}: ${describeHappening(h.happening)}${sent ? ` (${sent})` : ''}`,
+      `${stamp(h.timeMs, origin)} ${h.device}: ${describeHappening(h.happening)}${sent ? ` → ${sent}` : ''}`,
     );
   };
 

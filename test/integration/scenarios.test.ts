@@ -51,6 +51,7 @@ describe('shipped scenarios against netwatch run on the shared clock', () => {
       // Something was checked live, not only pending expectations.
       expect(outcome.verdicts.some((v) => v.status === 'met')).toBe(true);
       expect(outcome.requests.answered).toBeGreaterThan(0);
+      expect(outcome.stepErrors).toEqual([]);
     });
   }
 });

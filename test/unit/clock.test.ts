@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type Clock, FakeClock, realClock, scaledClock } from '../../src/clock.js';
+import {
+  type Clock,
+  FakeClock,
+  formatClockSpec,
+  parseClockSpec,
+  realClock,
+  scaledClock,
+} from '../../src/clock.js';
 import { createCronCalendar, FakeCalendar } from '../../src/schedule/calendar.js';
 import { createClockTicker, FakeTicker, type Timers } from '../../src/schedule/ticker.js';
 
@@ -173,5 +180,29 @@ describe('calendar', () => {
     calendar.stop();
     calendar.daily('retention', '17 3 * * *', () => {}); // the name is free again after stop
     calendar.stop();
+  });
+});
+
+describe('NETWATCH_CLOCK: one compressed clock across processes', () => {
+  it('reads back what it printed, and two clocks built from it agree', () => {
+    let real = 1_000_000;
+    const a = scaledClock({
+      speed: 60,
+      origin: { wallMs: Date.UTC(2022, 3, 19), realMs: real },
+      realNowMs: () => real,
+    });
+    const spec = parseClockSpec(formatClockSpec(a));
+    if (typeof spec === 'string') throw new Error(spec);
+    const b = scaledClock({ ...spec, realNowMs: () => real });
+    real += 1500;
+    expect(a.wallMs()).toBe(Date.UTC(2022, 3, 19) + 90_000);
+    expect(b.wallMs()).toBe(a.wallMs());
+    expect(b.monotonicMs()).toBe(a.monotonicMs());
+  });
+
+  it('refuses text that is not one, with the form it expects', () => {
+    expect(parseClockSpec('speed=60')).toBe('expected speed=X,wall=MS,real=MS, got "speed=60"');
+    expect(parseClockSpec('speed=0,wall=1,real=2')).toMatch(/^expected/);
+    expect(parseClockSpec('speed=2,wall=x,real=2')).toMatch(/^expected/);
   });
 });

@@ -14,6 +14,7 @@ import { fleetConfigYaml } from '../fleet-config.js';
 import type { StampedHappening } from '../happening.js';
 import { SIM_V3_USER, Simulator } from '../simulator.js';
 import { checkExpectations, type Live, type ObservedEvent, type Verdict } from './expect.js';
+import { preflight } from './preflight.js';
 import { runScenario } from './run.js';
 import type { Scenario, Step } from './types.js';
 
@@ -44,6 +45,8 @@ export interface ScenarioOutcome {
   readonly events: readonly RecordedEvent[];
   readonly verdicts: readonly Verdict[];
   readonly happenings: readonly StampedHappening[];
+  /** Steps that threw (a scenario bug the preflight could not see): a run with any is not valid. */
+  readonly stepErrors: readonly string[];
   /** Requests the simulator answered / ignored. */
   readonly requests: { readonly answered: number; readonly ignored: number };
 }
@@ -67,6 +70,8 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
   let daemon: Daemon | undefined;
   let store: SqliteStore | undefined;
   try {
+    const problems = preflight(scenario, simulator.devices);
+    if (problems.length > 0) throw new Error(`the scenario cannot run:\n${problems.join('\n')}`);
     const text = fleetConfigYaml({
       simulator,
       scenario,
@@ -91,6 +96,7 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
       store,
     });
     const happenings: StampedHappening[] = [];
+    const stepErrors: string[] = [];
     const run = runScenario({
       scenario,
       simulator,
@@ -101,7 +107,10 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
         happenings.push(h);
         options.onHappening?.(h);
       },
-      onError: (error) => logger.error('scenario step failed', { error: String(error) }),
+      onError: (error) => {
+        stepErrors.push(error instanceof Error ? error.message : String(error));
+        logger.error('scenario step failed', { error: String(error) });
+      },
     });
     await run.done;
     await daemon.stop();
@@ -120,6 +129,7 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
       events,
       verdicts: checkExpectations(scenario, startMs, { events: observed }, options.live ?? POLL_ONLY),
       happenings,
+      stepErrors,
       requests: simulator.counts(),
     };
   } finally {
