@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/clock.js';
 import { loadConfigText } from '../../src/config/load.js';
 import { formatProblem } from '../../src/config/problems.js';
 import { generatedFleet } from '../../src/sim/default-fleet.js';
 import { fleetConfigYaml } from '../../src/sim/fleet-config.js';
-import { loadScenarioFile, resolveScenarioPath } from '../../src/sim/scenario/load.js';
+import { loadScenarioFile, loadScenarioText, resolveScenarioPath } from '../../src/sim/scenario/load.js';
+import { preflight } from '../../src/sim/scenario/preflight.js';
 import { SIM_V3_USER, Simulator } from '../../src/sim/simulator.js';
 
 /** The devices.yaml `netwatch simulate --write-config` writes is one netwatch accepts as it is. */
@@ -58,6 +61,42 @@ describe('the devices.yaml for a simulated fleet', () => {
     for (const d of config.devices) {
       expect(d.intervalMs).toBe(300_000);
       expect(d.snmp?.security.version).toBe(3);
+    }
+  });
+});
+
+describe('preflight: what only the recordings can tell', () => {
+  it('names each interface a group or step wants and the recording lacks, at file:line:col', async () => {
+    const dir = join(import.meta.dirname, '../fixtures/scenarios');
+    const file = 'preflight-unknown-interface.yaml';
+    const loaded = loadScenarioText(readFileSync(join(dir, file), 'utf8'), file);
+    if (!loaded.ok) throw new Error('the fixture must load: its problems are the preflight kind');
+    sim = await Simulator.start({ clock: new FakeClock(), devices: loaded.scenario.devices });
+    const expected = readFileSync(join(dir, file.replace('.yaml', '.expected')), 'utf8')
+      .trim()
+      .split('\n');
+    expect(preflight(loaded.scenario, sim.devices)).toEqual(expected);
+  });
+
+  it('passes every shipped scenario', async () => {
+    for (const name of [
+      'eqsin-2022',
+      'member-reboot',
+      'split-brain',
+      'lb-imbalance',
+      'config-change-outage',
+      'stuck-daemon',
+      'site-power-loss',
+      'quiet',
+    ]) {
+      const loaded = await loadScenarioFile(resolveScenarioPath(name));
+      if (!loaded.ok) throw new Error(`${name} does not load`);
+      const s = await Simulator.start({ clock: new FakeClock(), devices: loaded.scenario.devices });
+      try {
+        expect(preflight(loaded.scenario, s.devices), name).toEqual([]);
+      } finally {
+        await s.close();
+      }
     }
   });
 });
