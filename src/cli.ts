@@ -5,6 +5,7 @@ import { type Output, processOutput } from './cli/output.js';
 
 const SIMULATE_USAGE = `  netwatch simulate [--devices N] [--scenario NAME|FILE] [--speed X] [--target HOST:PORT]
                    [--syslog HOST:PORT] [--syslog-format rfc3164|rfc5424] [--trap-community C]
+                   [--trap-user U --trap-auth-key K [--trap-priv-key K]]  (v3 traps: SHA, AES)
                    [--write-config FILE] [--snmp v2c|v3] [--port P] [--address 127.x.y.z] [--once]
                                        simulated Juniper switches on loopback (SNMP v2c/v3 agents,
                                        traps to --target, syslog to --syslog); a scenario replays
@@ -139,6 +140,9 @@ const COMMANDS = {
         syslog: { type: 'string' },
         'syslog-format': { type: 'string', default: 'rfc5424' },
         'trap-community': { type: 'string', default: 'public' },
+        'trap-user': { type: 'string' },
+        'trap-auth-key': { type: 'string' },
+        'trap-priv-key': { type: 'string' },
         'write-config': { type: 'string' },
         snmp: { type: 'string', default: 'v2c' },
         port: { type: 'string', default: '16161' },
@@ -162,6 +166,14 @@ const COMMANDS = {
       return usage('--port takes a UDP port (0: any free one)');
     const format = values['syslog-format'];
     if (format !== 'rfc3164' && format !== 'rfc5424') return usage('--syslog-format is rfc3164 or rfc5424');
+    const trapUser = values['trap-user'];
+    const trapAuth = values['trap-auth-key'];
+    if ((trapUser === undefined) !== (trapAuth === undefined))
+      return usage('v3 traps need both --trap-user and --trap-auth-key (8 characters or more)');
+    if (trapAuth !== undefined && trapAuth.length < 8)
+      return usage('--trap-auth-key needs 8 characters or more');
+    if (values['trap-priv-key'] !== undefined && trapUser === undefined)
+      return usage('--trap-priv-key goes with --trap-user and --trap-auth-key');
     if (values.snmp !== 'v2c' && values.snmp !== 'v3')
       return usage('--snmp is v2c or v3 (for --write-config)');
     if (!/^127\./.test(values.address)) return usage('--address must be a loopback address (127.x.y.z)');
@@ -178,6 +190,15 @@ const COMMANDS = {
         ...(values.syslog !== undefined ? { syslog: values.syslog } : {}),
         syslogFormat: format,
         trapCommunity: values['trap-community'],
+        ...(trapUser !== undefined && trapAuth !== undefined
+          ? {
+              trapV3: {
+                user: trapUser,
+                authKey: trapAuth,
+                ...(values['trap-priv-key'] !== undefined ? { privKey: values['trap-priv-key'] } : {}),
+              },
+            }
+          : {}),
         ...(values['write-config'] !== undefined ? { writeConfig: values['write-config'] } : {}),
         snmp: values.snmp,
         port,

@@ -32,6 +32,8 @@ export interface SimulateArgs {
   readonly syslog?: string;
   readonly syslogFormat: 'rfc3164' | 'rfc5424';
   readonly trapCommunity: string;
+  /** v3 traps (SHA, AES), each device its own authoritative engine; otherwise v2c with the community. */
+  readonly trapV3?: { readonly user: string; readonly authKey: string; readonly privKey?: string };
   readonly writeConfig?: string;
   readonly snmp: 'v2c' | 'v3';
   readonly port: number;
@@ -71,7 +73,16 @@ export async function runSimulate(args: SimulateArgs, out: Output, signal?: Abor
       out.error(`netwatch simulate: --target: expected HOST:PORT, got "${args.target}"`);
       return 2;
     }
-    traps = { ...hp, version: '2c', community: args.trapCommunity };
+    const v3 = args.trapV3;
+    traps = v3
+      ? {
+          ...hp,
+          version: '3',
+          user: v3.user,
+          auth: { protocol: 'sha', key: v3.authKey },
+          ...(v3.privKey !== undefined ? { priv: { protocol: 'aes', key: v3.privKey } } : {}),
+        }
+      : { ...hp, version: '2c', community: args.trapCommunity };
   }
   if (args.syslog !== undefined) {
     const hp = parseHostPort(args.syslog);
@@ -141,7 +152,10 @@ export async function runSimulate(args: SimulateArgs, out: Output, signal?: Abor
     out.print(
       `  clock: ${args.speed}× — share it: NETWATCH_CLOCK=${formatClockSpec(clock)} netwatch run -c …`,
     );
-  if (traps) out.print(`  traps → ${args.target} (v2c, community "${args.trapCommunity}")`);
+  if (traps)
+    out.print(
+      `  traps → ${args.target} (${args.trapV3 ? `v3, user ${args.trapV3.user}, engine ID per device` : `v2c, community "${args.trapCommunity}"`})`,
+    );
   if (syslog) out.print(`  syslog → ${args.syslog} (${args.syslogFormat})`);
   if (args.writeConfig !== undefined) {
     await writeFile(
