@@ -184,7 +184,7 @@ export function listen(options: ListenOptions): Promise<AgentSocket> {
           if (head && head.version !== 3) {
             if (head.community === undefined || !deviceFor(head.community)) return;
             current = head.community;
-          } else if (!options.engine || !options.engine.device.reachable(now())) {
+          } else if (!options.engine?.device.reachable(now())) {
             // v3 only where a device has its own engine, and only while that device is up: a
             // shared port answering discovery would make a dead device look alive.
             return;
@@ -238,7 +238,7 @@ export function listen(options: ListenOptions): Promise<AgentSocket> {
     if (v3 && !users.has(message.user?.name ?? '')) return;
     const device = v3 ? options.engine?.device : deviceFor(message.community);
     const t = now();
-    if (!device || !device.answers(t)) return; // a real agent ignores a wrong community; a dead one, everything
+    if (!device?.answers(t)) return; // a real agent ignores a wrong community; a dead one, everything
     if (options.engine) {
       agent.engine.engineBoots = options.engine.device.engineBoots;
       agent.engine.engineTime = Math.floor((performance.now() - realStart) / 1000) + 10;

@@ -42,6 +42,13 @@ interface IfState {
   readonly baseRate: number;
   factor: number;
   frozen: boolean;
+  /** The process whose stall froze the port (its restart unfreezes it). */
+  stalledBy: string | undefined;
+  /** Packet counters: packets at the counter origin, and the octets then (a reboot zeroes both). */
+  inPktsBase: bigint;
+  outPktsBase: bigint;
+  inOrigin: bigint;
+  outOrigin: bigint;
 }
 
 interface ProcessState {
@@ -127,6 +134,17 @@ export class SimDevice {
     }
     for (const [member, role] of fleet.roles) this.#setRole(member, role);
     this.#lastMaster = this.#master();
+    // Roles set by the scenario: the routing engines' redundancy rows agree with them (the
+    // switchover counts stay as recorded).
+    if (fleet.roles.size > 0)
+      for (const row of seed.redundancy) {
+        const role = row.re === undefined ? undefined : this.#roles.get(row.re);
+        if (role === 'master' || role === 'backup')
+          this.#override(`${REDUNDANCY.state}.${row.index}`, {
+            type: 'int',
+            value: role === 'master' ? 2 : 3,
+          });
+      }
     this.#override(SYSTEM.sysName, { type: 'octets', value: Buffer.from(fleet.name) });
     if (fleet.counters === '32bit') this.#hidden.push(...HC_COLUMNS);
     for (const [ifIndex, s] of seed.interfaces) {
@@ -141,9 +159,28 @@ export class SimDevice {
         baseRate: physical ? (fleet.traffic.utilisation * s.highSpeed * 1e6) / 8 : 0,
         factor: 1,
         frozen: false,
+        stalledBy: undefined,
+        inPktsBase: s.inPkts,
+        outPktsBase: s.outPkts,
+        inOrigin: s.inOctets,
+        outOrigin: s.outOctets,
       });
       this.#byName.set(s.name, ifIndex);
+      // A 32-bit-only device serves ifInOctets/ifOutOctets on every interface, moving like the
+      // HC counters (the recordings hold them for a few interfaces only).
+      if (fleet.counters === '32bit')
+        for (const [column, kind] of [
+          [IF.ifInOctets, Moving.inOctets],
+          [IF.ifOutOctets, Moving.outOctets],
+        ] as const) {
+          const oid = `${column}.${ifIndex}`;
+          if (seed.index.has(oid)) continue;
+          this.#moving32.set(oid, { kind, ifIndex });
+          this.#overrides.set(oid, { type: 'counter32', value: 0 });
+          this.#extra.push(oid);
+        }
     }
+    this.#extra.sort(compareOids);
     let pid = 1000 + (hashOf(fleet.name) % 50_000);
     for (const process of fleet.processes) {
       pid += 1 + (hashOf(process) % 97);
@@ -172,6 +209,7 @@ export class SimDevice {
   }
 
   get(oid: string, now: number): SnmpValue {
+    this.advance(now);
     if (this.#isHidden(oid, now)) return { type: 'noSuchInstance' };
     const i = this.seed.index.get(oid);
     const override = this.#overrides.get(oid);
@@ -183,8 +221,12 @@ export class SimDevice {
 
   /** The next cell after `oid` in OID order (GETNEXT), or undefined at the end of the MIB view. */
   next(oid: string, now: number): Varbind | undefined {
-    const { oids } = this.seed;
-    let i = firstAfter(oids, oid);
+    this.advance(now);
+    const { oids, index } = this.seed;
+    // A walk asks for the cell after the one it was just given, nearly always a seed row: one map
+    // lookup instead of a binary search of numeric OID compares (half the simulator's CPU).
+    const at = index.get(oid);
+    let i = at === undefined ? firstAfter(oids, oid) : at + 1;
     while (i < oids.length) {
       const candidate = oids[i] as string;
       const hidden = this.#hiddenRoot(candidate, now);
@@ -193,10 +235,11 @@ export class SimDevice {
       else break;
     }
     const fromSeed = oids[i];
-    const fromExtra = this.#extra.find(
-      (o) =>
-        compareOids(o, oid) > 0 && this.#hiddenRoot(o, now) === undefined && this.#overrides.get(o) !== null,
-    );
+    let fromExtra: string | undefined;
+    for (let j = firstAfter(this.#extra, oid); j < this.#extra.length && fromExtra === undefined; j += 1) {
+      const o = this.#extra[j] as string;
+      if (this.#hiddenRoot(o, now) === undefined && this.#overrides.get(o) !== null) fromExtra = o;
+    }
     if (fromSeed === undefined && fromExtra === undefined) return undefined;
     if (fromExtra !== undefined && (fromSeed === undefined || compareOids(fromExtra, fromSeed) < 0))
       return { oid: fromExtra, value: this.get(fromExtra, now) };
@@ -260,9 +303,9 @@ export class SimDevice {
       kind === Moving.inPkts;
     let octets = this.#octets(s, inbound, now);
     if (kind >= Moving.hcInPkts) {
-      const start = inbound ? s.seed.inOctets : s.seed.outOctets;
+      const start = inbound ? s.inOrigin : s.outOrigin;
       const pkts =
-        (inbound ? s.seed.inPkts : s.seed.outPkts) +
+        (inbound ? s.inPktsBase : s.outPktsBase) +
         (octets > start ? (octets - start) / BigInt(OCTETS_PER_PACKET) : 0n);
       octets = pkts;
     }
@@ -306,9 +349,13 @@ export class SimDevice {
 
   #extraValue(oid: string, value: SnmpValue, now: number): SnmpValue {
     if (oid === SYSTEM.snmpEngineBoots) return { type: 'int', value: this.#engineBoots };
-    void now;
+    const moving = this.#moving32.get(oid);
+    if (moving) return this.#counter(moving.kind, moving.ifIndex, value, now);
     return value;
   }
+
+  /** 32-bit counter cells added beyond the seed (counters: 32bit): OID → kind and ifIndex. */
+  readonly #moving32 = new Map<string, { kind: number; ifIndex: number }>();
 
   // --- state the simulator reports ------------------------------------------------------------
 
@@ -401,8 +448,10 @@ export class SimDevice {
     for (const row of this.seed.redundancy) {
       if (row.re === to) {
         index = row.index;
-        const before = this.get(`${REDUNDANCY.switchoverCount}.${row.index}`, now);
-        count = (before.type === 'counter32' ? before.value : 0) + 1;
+        // The cell as the device holds it, even while a partial walk hides the table.
+        const countOid = `${REDUNDANCY.switchoverCount}.${row.index}`;
+        const before = this.#overrides.get(countOid) ?? this.seed.get(countOid);
+        count = (before?.type === 'counter32' ? before.value : 0) + 1;
         this.#override(`${REDUNDANCY.state}.${row.index}`, { type: 'int', value: 2 });
         this.#override(`${REDUNDANCY.switchoverCount}.${row.index}`, { type: 'counter32', value: count });
         this.#override(`${REDUNDANCY.switchoverTime}.${row.index}`, {
@@ -444,14 +493,21 @@ export class SimDevice {
     const p = this.#process(process);
     p.pid += 1 + (hashOf(`${process}${now}`) % 400);
     p.running = true;
+    for (const s of this.#ifs.values())
+      if (s.stalledBy === process) {
+        this.#fold(s, now);
+        s.frozen = false;
+        s.stalledBy = undefined;
+      }
     this.#record(now, { kind: 'process_start', process, pid: p.pid });
   }
 
-  stall(interfaces: readonly string[], now: number): void {
+  stall(process: string, interfaces: readonly string[], now: number): void {
     for (const name of interfaces) {
       const s = this.#if(name);
       this.#fold(s, now);
       s.frozen = true;
+      s.stalledBy = process;
     }
   }
 
@@ -487,7 +543,9 @@ export class SimDevice {
   rebootMember(member: number, downForMs: number, now: number): void {
     this.#member(member);
     const role = this.#roles.get(member) ?? 'linecard';
-    const ports = [...this.#ifs.values()].filter((s) => memberOf(s.seed.name) === member && s.oper && s.admin);
+    const ports = [...this.#ifs.values()].filter(
+      (s) => memberOf(s.seed.name) === member && s.oper && s.admin,
+    );
     this.#record(now, { kind: 'vccp_adjdown', member });
     this.#absent.add(member);
     for (let col = 2; col <= 12; col += 1) this.#hideCell(`${VC_ROWS}.${col}.${member}`);
@@ -537,6 +595,12 @@ export class SimDevice {
         s.inBase = 0n;
         s.outBase = 0n;
         s.anchorMs = at;
+        s.inPktsBase = 0n;
+        s.outPktsBase = 0n;
+        s.inOrigin = 0n;
+        s.outOrigin = 0n;
+        s.frozen = false; // every daemon restarted
+        s.stalledBy = undefined;
       }
       for (const row of this.seed.redundancy)
         this.#override(`${REDUNDANCY.switchoverCount}.${row.index}`, { type: 'counter32', value: 0 });
@@ -601,7 +665,9 @@ export class SimDevice {
   }
 
   #override(oid: string, value: SnmpValue): void {
-    if (this.seed.index.has(oid)) this.#overrides.set(oid, value);
+    // A hidden cell (an absent member's row) takes the value when it comes back.
+    if (this.#overrides.get(oid) === null) this.#stash.set(oid, value);
+    else if (this.seed.index.has(oid)) this.#overrides.set(oid, value);
     else this.#insert(oid, value);
   }
 
@@ -644,7 +710,7 @@ const STEPS = {
   set_role: (d, a, now) => d.setRole(a.member, a.role, now),
   crash_process: (d, a, now) => d.crash(a.process, a.signal, a.core, now),
   restart_process: (d, a, now) => d.restartProcess(a.process, now),
-  stall_process: (d, a, now) => d.stall(a.interfaces, now),
+  stall_process: (d, a, now) => d.stall(a.process, a.interfaces, now),
   traffic: (d, a, now) =>
     d.traffic(
       a.factor,

@@ -15,11 +15,13 @@ const PHASE = Math.PI / 2 - OMEGA * 14 * 3600;
 /** Octets carried between t0 and t1 (Unix ms) at `bytesPerSecond` with day swing `diurnal` (0..<1). */
 export function octetsBetween(bytesPerSecond: number, diurnal: number, t0Ms: number, t1Ms: number): number {
   if (!(t1Ms > t0Ms) || bytesPerSecond <= 0) return 0;
+  // The span from the difference of the ms times: epoch seconds as doubles would lose ~0.25 µs.
+  const span = (t1Ms - t0Ms) / 1000;
+  if (diurnal === 0) return bytesPerSecond * span;
   const t0 = t0Ms / 1000;
   const t1 = t1Ms / 1000;
-  if (diurnal === 0) return bytesPerSecond * (t1 - t0);
   const swing = (diurnal / OMEGA) * (Math.cos(OMEGA * t1 + PHASE) - Math.cos(OMEGA * t0 + PHASE));
-  return bytesPerSecond * (t1 - t0 - swing);
+  return bytesPerSecond * Math.max(0, span - swing);
 }
 
 /** The instantaneous rate multiplier at time t (for progress output). */
