@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statfsSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { silentLogger } from '../src/log.js';
 import { Metrics } from '../src/metrics/metrics.js';
 import { Pipeline } from '../src/pipeline.js';
@@ -19,7 +20,11 @@ import { TEST_SETTINGS } from '../test/helpers/lab.js';
 /**
  * The measuring half of bench/poll.sh (run inside its namespace). Polls N agents back to back,
  * first with netwatch (in this process), then through prometheus-snmp-exporter (another process),
- * and prints both side by side with the ratio.
+ * and prints both side by side with the ratio. The agents are Net-SNMP snmpd (`--agents snmpd`:
+ * device i on port base-port + i, community "bench", exporter module netwatch_equivalent) or
+ * `netwatch simulate` (`--agents sim`: the devices, ports and communities of the devices.yaml it
+ * wrote, `--sim-config`; the exporter module of each device is named after it, as bench/poll.sh
+ * generates them: snmp_exporter 0.21 has one community per module).
  */
 
 const { values } = parseArgs({
@@ -34,13 +39,22 @@ const { values } = parseArgs({
     'storage-dir': { type: 'string' },
     /** Diagnosis: commit events only, never device memory (what do the memory writes cost?). */
     'no-memory': { type: 'boolean', default: false },
+    agents: { type: 'string', default: 'snmpd' },
+    /** --agents sim: the devices.yaml `netwatch simulate --write-config` wrote. */
+    'sim-config': { type: 'string' },
+    /** The agents' process (the simulator): its CPU and RSS while each side polls. */
+    'agent-pid': { type: 'string' },
   },
 });
+const SIM = values.agents === 'sim';
+if (!SIM && values.agents !== 'snmpd') throw new Error(`--agents is snmpd or sim, not ${values.agents}`);
+if (SIM && values['sim-config'] === undefined) throw new Error('--agents sim needs --sim-config');
 const N = Number(values.devices);
 const ROUNDS = Number(values.rounds);
 const C = Number(values.concurrency);
 const BASE = Number(values['base-port']);
 const EXPORTER_PID = Number(values['exporter-pid']);
+const AGENT_PID = values['agent-pid'] === undefined ? undefined : Number(values['agent-pid']);
 const CLK_TCK = 100;
 
 interface Figures {
@@ -53,6 +67,9 @@ interface Figures {
   /** Bytes the process caused to be written to storage (/proc/PID/io write_bytes), per round. */
   writeBytes: number[];
   warmupWriteBytes: number;
+  /** The agents' process (--agent-pid) over the measured rounds: CPU seconds, peak RSS. */
+  agentCpuSeconds: number;
+  agentPeakRssMiB: number;
 }
 
 function socketsOf(pid: number | 'self'): number {
@@ -113,6 +130,8 @@ async function measure(
     polls: 0,
     writeBytes: [],
     warmupWriteBytes: 0,
+    agentCpuSeconds: Number.NaN,
+    agentPeakRssMiB: 0,
   };
   const beforeWarmup = writeBytesOf(pid);
   await round(); // warm-up: first polls learn per-device facts; not counted
@@ -120,8 +139,11 @@ async function measure(
   const sampler = setInterval(() => {
     figures.peakRssMiB = Math.max(figures.peakRssMiB, rssMiB(pid));
     figures.peakSockets = Math.max(figures.peakSockets, socketsOf(pid));
+    if (AGENT_PID !== undefined)
+      figures.agentPeakRssMiB = Math.max(figures.agentPeakRssMiB, rssMiB(AGENT_PID));
   }, 50);
   const cpuBefore = cpu();
+  const agentCpuBefore = AGENT_PID === undefined ? Number.NaN : cpuOf(AGENT_PID);
   for (let r = 0; r < ROUNDS; r += 1) {
     const started = performance.now();
     const written = writeBytesOf(pid);
@@ -131,13 +153,31 @@ async function measure(
     figures.polls += N;
   }
   figures.cpuSeconds = cpu() - cpuBefore;
+  if (AGENT_PID !== undefined) figures.agentCpuSeconds = cpuOf(AGENT_PID) - agentCpuBefore;
   clearInterval(sampler);
   return figures;
 }
 
-const devices = Array.from({ length: N }, (_, i) =>
-  device(`bench${i}`, BASE + i, v2c('bench'), { timeoutMs: 2000 }),
-);
+/** The simulator's devices: name (= v2c community, = exporter module), port (its own or the shared one). */
+const simDevices = SIM
+  ? (
+      parseYaml(readFileSync(values['sim-config'] as string, 'utf8')) as {
+        devices: { name: string; snmp: { port: number } }[];
+      }
+    ).devices.slice(0, N)
+  : [];
+if (SIM && simDevices.length < N)
+  throw new Error(`${values['sim-config']} lists ${simDevices.length} devices, not ${N}`);
+const devices = Array.from({ length: N }, (_, i) => {
+  const sim = simDevices[i];
+  return sim
+    ? device(sim.name, sim.snmp.port, v2c(sim.name), { timeoutMs: 2000 })
+    : device(`bench${i}`, BASE + i, v2c('bench'), { timeoutMs: 2000 });
+});
+const exporterUrl = (i: number) => {
+  const d = devices[i] as (typeof devices)[number];
+  return `http://${values.exporter}/snmp?module=${SIM ? d.name : 'netwatch_equivalent'}&target=127.0.0.1:${d.snmp?.port}`;
+};
 
 // --- netwatch: what `netwatch run` does per poll: collect over shared sockets, detect, journal,
 // save the device memory, record metrics; one /metrics render per round (one Prometheus scrape).
@@ -237,32 +277,36 @@ rmSync(storage, { recursive: true, force: true });
 mux.close();
 
 // --- snmp_exporter 0.21: one HTTP scrape per device, same agents, same concurrency.
+/** SNMP packets the exporter sent, summed over every scrape (snmp_scrape_packets_sent), and scrapes. */
+const exporterSent = { packets: 0, scrapes: 0 };
 const exporter = await measure(
   EXPORTER_PID,
   () => cpuOf(EXPORTER_PID),
   () =>
     inParallel(N, C, async (i) => {
-      const response = await fetch(
-        `http://${values.exporter}/snmp?module=netwatch_equivalent&target=127.0.0.1:${BASE + i}`,
-      );
+      const response = await fetch(exporterUrl(i));
       const body = await response.text();
-      return response.ok && body.includes('ifHCInOctets{');
+      const packets = /^snmp_scrape_packets_sent (\d+)/m.exec(body)?.[1];
+      if (packets !== undefined) {
+        exporterSent.packets += Number(packets);
+        exporterSent.scrapes += 1;
+      }
+      // A simulated SRX (the junos seed) has no ifXTable: every device has sysUpTime.
+      return response.ok && body.includes(SIM ? '\nsysUpTime ' : 'ifHCInOctets{');
     }),
 );
-const exporterPackets = await (async () => {
-  const body = await (
-    await fetch(`http://${values.exporter}/snmp?module=netwatch_equivalent&target=127.0.0.1:${BASE}`)
-  ).text();
-  return Number(/^snmp_scrape_packets_sent (\d+)/m.exec(body)?.[1] ?? Number.NaN);
-})();
+const exporterPackets = exporterSent.packets / exporterSent.scrapes;
 
 const per1000 = (f: Figures) => (f.cpuSeconds / f.polls) * 1000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const row = (label: string, a: string, b: string, ratio?: number) =>
   `${label.padEnd(34)}${a.padStart(14)}${b.padStart(16)}${ratio === undefined ? '' : ratio.toFixed(2).padStart(9)}`;
 
+const simPorts = new Set(devices.map((d) => d.snmp?.port)).size;
 console.log(
-  `\nbench/poll: ${N} devices × ${ROUNDS} rounds, concurrency ${C}, 48 interfaces each (Net-SNMP snmpd on loopback)`,
+  SIM
+    ? `\nbench/poll: ${N} devices × ${ROUNDS} rounds, concurrency ${C}, netwatch simulate on loopback (${simPorts === 1 ? 'one shared UDP port, community = device name' : `${simPorts} UDP ports, one per device, community = device name`}; seeds in rotation: ex4600mp 854 interfaces, qfx5100 50, junos SRX ifDescr only, qfx5100 50)`
+    : `\nbench/poll: ${N} devices × ${ROUNDS} rounds, concurrency ${C}, 48 interfaces each (Net-SNMP snmpd on loopback)`,
 );
 console.log(`${row('', 'netwatch', 'snmp_exporter', undefined)}    ratio`);
 console.log(
@@ -301,7 +345,7 @@ console.log(
   row(
     'SNMP requests per device poll',
     (requests / (netwatch.polls + N)).toFixed(1),
-    String(exporterPackets),
+    exporterPackets.toFixed(Number.isInteger(exporterPackets) ? 0 : 1),
     requests / (netwatch.polls + N) / exporterPackets,
   ),
 );
@@ -329,6 +373,24 @@ console.log(
   ),
 );
 console.log(row('failed polls', String(netwatch.failures), String(exporter.failures)));
+if (AGENT_PID !== undefined) {
+  const agentPer1000 = (f: Figures) => (f.agentCpuSeconds / f.polls) * 1000;
+  console.log(
+    row(
+      `${SIM ? 'simulator' : 'agents'} CPU s per 1,000 polls`,
+      agentPer1000(netwatch).toFixed(3),
+      agentPer1000(exporter).toFixed(3),
+      agentPer1000(netwatch) / agentPer1000(exporter),
+    ),
+  );
+  console.log(
+    row(
+      `${SIM ? 'simulator' : 'agents'} peak RSS (MiB)`,
+      netwatch.agentPeakRssMiB.toFixed(0),
+      exporter.agentPeakRssMiB.toFixed(0),
+    ),
+  );
+}
 const MB = 1e6;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 console.log(
