@@ -129,6 +129,10 @@ const COMMANDS = {
     return runBaselineAccept({ file: values.config, device, author: values.author }, process.env, out);
   },
   simulate: async (args, out) => {
+    if (args.includes('--help') || args.includes('-h')) {
+      out.print(`Usage:\n${SIMULATE_USAGE}`);
+      return 0;
+    }
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,

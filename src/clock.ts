@@ -115,13 +115,12 @@ export function scaledClock(options: ScaledClockOptions): ScaledClock {
  * Returns a reason string for text that is not one.
  */
 export function parseClockSpec(text: string): ScaledClockOptions | string {
-  const fields = new Map(text.split(',').map((kv) => kv.split('=', 2) as [string, string | undefined]));
-  const speed = Number(fields.get('speed'));
-  const wall = Number(fields.get('wall'));
-  const real = Number(fields.get('real'));
-  if (![speed, wall, real].every(Number.isFinite) || !(speed > 0) || fields.size !== 3)
-    return `expected speed=X,wall=MS,real=MS, got "${text}"`;
-  return { speed, origin: { wallMs: wall, realMs: real } };
+  const m = /^speed=(\d+(?:\.\d+)?),wall=(\d{1,15}),real=(\d{1,15}(?:\.\d+)?)$/.exec(text);
+  const speed = Number(m?.[1]);
+  // A clock slower than real time or faster than the simulator allows is a typo, not a choice.
+  if (!m || !(speed >= 0.001 && speed <= 10_000))
+    return `expected speed=X,wall=MS,real=MS with X from 0.001 to 10000 and Unix ms, got "${text}"`;
+  return { speed, origin: { wallMs: Number(m[2]), realMs: Number(m[3]) } };
 }
 
 export function formatClockSpec(clock: ScaledClock): string {

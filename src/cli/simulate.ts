@@ -102,6 +102,7 @@ export async function runSimulate(args: SimulateArgs, out: Output, signal?: Abor
     ...(scenario?.startWallMs !== undefined ? { origin: { wallMs: scenario.startWallMs } } : {}),
   });
   const started = performance.now();
+  const agentErrors = rateLimited(out, 'simulator');
   let simulator: Simulator;
   try {
     simulator = await Simulator.start({
@@ -110,7 +111,7 @@ export async function runSimulate(args: SimulateArgs, out: Output, signal?: Abor
       address: args.address,
       port: args.port,
       ...(args.snmp === 'v3' || fleet.length <= 1000 ? { v3: { user: SIM_V3_USER } } : {}),
-      onError: (error) => out.error(`simulator: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) => agentErrors.report(error),
     });
   } catch (error) {
     out.error(`netwatch simulate: ${error instanceof Error ? error.message : String(error)}`);
@@ -123,68 +124,78 @@ export async function runSimulate(args: SimulateArgs, out: Output, signal?: Abor
     await simulator.close();
     return 2;
   }
+  const sendErrors = rateLimited(out, 'simulate: send failed');
   const emitter = createEmitter(
     { ...(traps ? { traps } : {}), ...(syslog ? { syslog } : {}) },
     {
-      onError: (error) =>
-        out.error(`simulate: send failed: ${error instanceof Error ? error.message : String(error)}`),
+      onError: (error) => sendErrors.report(error),
     },
   );
-
-  out.print(
-    `netwatch simulate: ${fleet.length} devices on ${simulator.address}, started in ${(startMs / 1000).toFixed(1)} s`,
-  );
-  out.print(`  SNMP v2c: udp/${simulator.port}, community = device name`);
-  const v3First = simulator.v3Port(fleet[0]?.name ?? '');
-  if (v3First !== undefined)
-    out.print(
-      `  SNMP v3: one engine per device (udp/${v3First}…), user ${SIM_V3_USER.name}, SHA "${SIM_V3_USER.authKey}", AES "${SIM_V3_USER.privKey ?? ''}"`,
-    );
-  for (const d of fleet.slice(0, 12)) {
-    const device = simulator.devices.get(d.name);
-    const roles = device ? [...device.roles()].map(([m, r]) => `${m}:${r}`).join(' ') : '';
-    out.print(
-      `  ${d.name.padEnd(16)} ${d.seed.padEnd(18)} ${d.site ? `site ${d.site}` : ''}${roles ? `  VC ${roles}` : ''}`,
-    );
-  }
-  if (fleet.length > 12) out.print(`  … and ${fleet.length - 12} more`);
-  if (args.speed !== 1)
-    out.print(
-      `  clock: ${args.speed}× — share it: NETWATCH_CLOCK=${formatClockSpec(clock)} netwatch run -c …`,
-    );
-  if (traps)
-    out.print(
-      `  traps → ${args.target} (${args.trapV3 ? `v3, user ${args.trapV3.user}, engine ID per device` : `v2c, community "${args.trapCommunity}"`})`,
-    );
-  if (syslog) out.print(`  syslog → ${args.syslog} (${args.syslogFormat})`);
-  if (args.writeConfig !== undefined) {
-    await writeFile(
-      args.writeConfig,
-      fleetConfigYaml({ simulator, snmp: args.snmp, ...(scenario ? { scenario } : {}) }),
-    );
-    out.print(`  wrote ${args.writeConfig}: netwatch run -c ${args.writeConfig}`);
-  }
-
-  const stamp = (timeMs: number, origin: number) =>
-    `[+${formatDuration(Math.max(0, Math.round((timeMs - origin) / 1000) * 1000))}]`;
-  const announce = (h: StampedHappening, origin: number) => {
-    const notices = noticesFor(h, { hostname: h.device });
-    emitter.emit(notices);
-    // Name what went out, and only what had somewhere to go.
-    const sent = notices
-      .filter((n: Notice) => (n.kind === 'trap' ? traps : syslog) !== undefined)
-      .map((n: Notice) => (n.kind === 'trap' ? 'trap' : `syslog ${n.msgid ?? n.app}`))
-      .join(', ');
-    out.print(
-      `${stamp(h.timeMs, origin)} ${h.device}: ${describeHappening(h.happening)}${sent ? ` → ${sent}` : ''}`,
-    );
-  };
-
-  const stopped = new Promise<void>((resolve) => {
-    if (signal?.aborted) resolve();
-    signal?.addEventListener('abort', () => resolve(), { once: true });
-  });
+  // From here on the sockets are open: whatever fails, they are closed and the process can exit.
   try {
+    return await serve();
+  } catch (error) {
+    out.error(`netwatch simulate: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await emitter.close();
+    await simulator.close();
+  }
+
+  async function serve(): Promise<number> {
+    out.print(
+      `netwatch simulate: ${fleet.length} devices on ${simulator.address}, started in ${(startMs / 1000).toFixed(1)} s`,
+    );
+    out.print(`  SNMP v2c: udp/${simulator.port}, community = device name`);
+    const v3First = simulator.v3Port(fleet[0]?.name ?? '');
+    if (v3First !== undefined)
+      out.print(
+        `  SNMP v3: one engine per device (udp/${v3First}…), user ${SIM_V3_USER.name}, SHA "${SIM_V3_USER.authKey}", AES "${SIM_V3_USER.privKey ?? ''}"`,
+      );
+    for (const d of fleet.slice(0, 12)) {
+      const device = simulator.devices.get(d.name);
+      const roles = device ? [...device.roles()].map(([m, r]) => `${m}:${r}`).join(' ') : '';
+      out.print(
+        `  ${d.name.padEnd(16)} ${d.seed.padEnd(18)} ${d.site ? `site ${d.site}` : ''}${roles ? `  VC ${roles}` : ''}`,
+      );
+    }
+    if (fleet.length > 12) out.print(`  … and ${fleet.length - 12} more`);
+    if (args.speed !== 1)
+      out.print(
+        `  clock: ${args.speed}× — share it: NETWATCH_CLOCK=${formatClockSpec(clock)} netwatch run -c …`,
+      );
+    if (traps)
+      out.print(
+        `  traps → ${args.target} (${args.trapV3 ? `v3, user ${args.trapV3.user}, engine ID per device` : `v2c, community "${args.trapCommunity}"`})`,
+      );
+    if (syslog) out.print(`  syslog → ${args.syslog} (${args.syslogFormat})`);
+    if (args.writeConfig !== undefined) {
+      await writeFile(
+        args.writeConfig,
+        fleetConfigYaml({ simulator, snmp: args.snmp, ...(scenario ? { scenario } : {}) }),
+      );
+      out.print(`  wrote ${args.writeConfig}: netwatch run -c ${args.writeConfig}`);
+    }
+
+    const stamp = (timeMs: number, origin: number) =>
+      `[+${formatDuration(Math.max(0, Math.round((timeMs - origin) / 1000) * 1000))}]`;
+    const announce = (h: StampedHappening, origin: number) => {
+      const notices = noticesFor(h, { hostname: h.device });
+      emitter.emit(notices);
+      // Name what went out, and only what had somewhere to go.
+      const sent = notices
+        .filter((n: Notice) => (n.kind === 'trap' ? traps : syslog) !== undefined)
+        .map((n: Notice) => (n.kind === 'trap' ? 'trap' : `syslog ${n.msgid ?? n.app}`))
+        .join(', ');
+      out.print(
+        `${stamp(h.timeMs, origin)} ${h.device}: ${describeHappening(h.happening)}${sent ? ` → ${sent}` : ''}`,
+      );
+    };
+
+    const stopped = new Promise<void>((resolve) => {
+      if (signal?.aborted) resolve();
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
     if (scenario) {
       out.print(
         `scenario ${scenario.name}: ${scenario.steps.length} steps over ${formatDuration(scenario.endMs)} of scenario time at ${args.speed}× (${(scenario.endMs / args.speed / 1000).toFixed(0)} s)`,
@@ -218,9 +229,23 @@ export async function runSimulate(args: SimulateArgs, out: Output, signal?: Abor
       if (!signal?.aborted) out.print('serving; Ctrl-C to stop');
       await stopped;
     }
-  } finally {
-    await emitter.close();
-    await simulator.close();
+    return 0;
   }
-  return 0;
+}
+
+/**
+ * Problems worth a line each, but not a line per datagram: a port scanner or a wrong v3 key on a
+ * per-device port must not flood the terminal. The first 10, then one line per 1,000.
+ */
+function rateLimited(out: Output, prefix: string): { report(error: unknown): void } {
+  let count = 0;
+  return {
+    report(error) {
+      count += 1;
+      if (count <= 10 || count % 1000 === 0)
+        out.error(
+          `${prefix}: ${error instanceof Error ? error.message : String(error)}${count === 10 ? ' (further ones are counted: one line per 1,000)' : count > 10 ? ` (${count} so far)` : ''}`,
+        );
+    },
+  };
 }

@@ -32,5 +32,35 @@ export function checkReferences(tree: unknown): Problem[] {
       });
     }
   });
+  checkMaintenance(tree, problems);
   return problems;
+}
+
+/**
+ * A maintenance window naming a device or site that is not in the file protects nothing: a typo
+ * there would let the upgrade page everyone. Sites: those the devices (or defaults) name.
+ */
+function checkMaintenance(tree: Record<string, unknown>, problems: Problem[]): void {
+  if (!Array.isArray(tree.maintenance) || !Array.isArray(tree.devices)) return;
+  const devices = tree.devices.filter(isRecord);
+  const names = new Set(devices.map((d) => d.name).filter((n) => typeof n === 'string'));
+  const defaultSite = isRecord(tree.defaults) ? tree.defaults.site : undefined;
+  const sites = new Set(devices.map((d) => d.site ?? defaultSite).filter((s) => typeof s === 'string'));
+  tree.maintenance.forEach((window: unknown, index) => {
+    if (!isRecord(window)) return;
+    for (const [key, known, what] of [
+      ['devices', names, 'device'],
+      ['sites', sites, 'site'],
+    ] as const) {
+      const list = window[key];
+      if (!Array.isArray(list)) continue;
+      list.forEach((entry: unknown, i) => {
+        if (typeof entry === 'string' && !known.has(entry))
+          problems.push({
+            path: ['maintenance', index, key, i],
+            message: `no ${what} "${entry}" in this file`,
+          });
+      });
+    }
+  });
 }

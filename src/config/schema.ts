@@ -265,7 +265,8 @@ export const configSchema = z.strictObject({
           sites: z.array(name, { error: 'expected a list of site names' }).min(1).optional(),
           cron: z
             .string({ error: 'expected a cron expression such as "0 2 * * 0"' })
-            .refine((expr) => validateCron(expr), {
+            // Five fields: node-cron also takes a seconds field, which a maintenance window has no use for.
+            .refine((expr) => expr.trim().split(/\s+/).length === 5 && validateCron(expr), {
               error:
                 'invalid cron expression: use 5 fields (minute hour day month weekday), such as "0 2 * * 0"',
             }),

@@ -182,7 +182,8 @@ export function listen(options: ListenOptions): Promise<AgentSocket> {
         return on('message', ((buf: Buffer, rinfo: RemoteInfo) => {
           const head = peekCommunity(buf);
           if (head && head.version !== 3) {
-            if (head.community === undefined || !deviceFor(head.community)) return;
+            // v2c only: SNMPv1 cannot carry the Counter64s a Junos walk is full of.
+            if (head.version !== 1 || head.community === undefined || !deviceFor(head.community)) return;
             current = head.community;
           } else if (!options.engine?.device.reachable(now())) {
             // v3 only where a device has its own engine, and only while that device is up: a
@@ -243,9 +244,11 @@ export function listen(options: ListenOptions): Promise<AgentSocket> {
       agent.engine.engineBoots = options.engine.device.engineBoots;
       agent.engine.engineTime = Math.floor((performance.now() - realStart) / 1000) + 10;
     }
-    const response = message.pdu.getResponsePduForRequest();
-    response.varbinds = answer(device, message.pdu, t).map(toWire);
+    // A bug in the device model costs this request its answer, never the fleet (or the daemon
+    // sharing the process in tests and the demo).
     try {
+      const response = message.pdu.getResponsePduForRequest();
+      response.varbinds = answer(device, message.pdu, t).map(toWire);
       agent.sendResponse(to, rinfo, message, response);
     } catch (error) {
       options.onError?.(error);

@@ -1,7 +1,5 @@
+import { DEFAULT_PROCESSES } from './scenario/schema.js';
 import type { FleetDevice } from './scenario/types.js';
-
-/** The Junos daemons a simulated switch runs unless a scenario says otherwise. */
-export const DEFAULT_PROCESSES = ['fxpc', 'chassisd', 'vccpd', 'rpd', 'dcd', 'l2ald'] as const;
 
 /** Seeds of a generated fleet, in turn: mostly VCs, some single chassis, as a ToR fleet looks. */
 const ROTATION = ['junos_ex4600mp', 'junos_qfx5100', 'junos', 'junos_qfx5100'] as const;

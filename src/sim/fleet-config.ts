@@ -29,6 +29,7 @@ export function fleetConfig(options: FleetConfigOptions): Record<string, unknown
       name: f.name,
       host: simulator.address,
       ...(f.site !== undefined ? { site: f.site } : {}),
+      ...(f.intervalMs !== undefined ? { interval: formatDuration(f.intervalMs) } : {}),
       ...(v3 ? { credentials: 'simulator-v3' } : {}),
       snmp: v3 ? { port } : { version: '2c', community: f.name, port },
       ...(f.interfaceGroups.size > 0

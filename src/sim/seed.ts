@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IF, RE_UPTIME, REDUNDANCY, SYSTEM, VC_MEMBER } from '../collect/oids.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { SnmprecRecording } from '../snmp/snmprec.js';
 import { isUnder, type SnmpValue } from '../snmp/types.js';
 
@@ -164,11 +165,9 @@ export class Seed {
   }
 }
 
-/** The recordings' folder: test/fixtures/snmprec at the package root (from src/sim or dist/src/sim). */
+/** The recordings' folder: test/fixtures/snmprec at the package root. */
 export function seedsDir(): string {
-  const here = import.meta.dirname;
-  const root = here.includes(`${'/'}dist${'/'}`) ? join(here, '../../..') : join(here, '../..');
-  return join(root, 'test/fixtures/snmprec');
+  return join(PACKAGE_ROOT, 'test/fixtures/snmprec');
 }
 
 const cache = new Map<string, Seed>();

@@ -29,6 +29,9 @@ const PHYSICAL = /^(ge|xe|et|mge|fe|ce|te)-\d+\//;
 const U32 = 2 ** 32;
 const U64 = 1n << 64n;
 const OCTETS_PER_PACKET = 700;
+/** How long a Junos switch takes from power to its SNMP agent answering. */
+const BOOT_MS = 3 * 60_000;
+const CONFIG_CHANGE_TABLE = '1.3.6.1.4.1.2636.3.18.1.7.1';
 
 interface IfState {
   readonly seed: SeedInterface;
@@ -518,9 +521,11 @@ export class SimDevice {
     else this.#factor = factor;
   }
 
+  /** A cable plugged or pulled: the port and its logical units (`et-0/2/0.0`) change together. */
   link(name: string, up: boolean, now: number): void {
-    const s = this.#if(name);
-    this.#setOper(s, up, now);
+    this.#setOper(this.#if(name), up, now);
+    for (const unit of this.#ifs.values())
+      if (unit.seed.name.startsWith(`${name}.`) && unit.admin) this.#setOper(unit, up, now);
   }
 
   #setOper(s: IfState, up: boolean, now: number): void {
@@ -529,6 +534,15 @@ export class SimDevice {
     s.oper = up;
     this.#override(`${IF.ifOperStatus}.${s.seed.ifIndex}`, { type: 'int', value: up ? 1 : 2 });
     this.#record(now, { kind: 'link', ifIndex: s.seed.ifIndex, ifName: s.seed.name, up, adminUp: s.admin });
+  }
+
+  /** The config-change table lives in memory: a reboot empties it and restarts its numbering. */
+  #clearConfigChanges(): void {
+    const rows = this.#extra.filter((oid) => isUnder(oid, CONFIG_CHANGE_TABLE));
+    if (rows.length === 0) return;
+    this.#extra = this.#extra.filter((oid) => !isUnder(oid, CONFIG_CHANGE_TABLE));
+    for (const oid of rows) this.#overrides.delete(oid);
+    this.#configIndex = 0;
   }
 
   configChange(user: string, source: string, now: number): void {
@@ -585,9 +599,13 @@ export class SimDevice {
     this.#foldAll(now);
     this.#downUntil = now + downForMs;
     this.#later(now + downForMs, (at) => {
-      this.#hostStart = now;
-      for (const row of this.#reStart.keys()) this.#reStart.set(row, now);
-      for (const m of this.#memberStart.keys()) this.#memberStart.set(m, now);
+      // Power came back and the box booted for the last BOOT_MS of the outage (or all of a short
+      // one): the host, its REs and members count from then, the SNMP agent from its first answer.
+      const booted = at - Math.min(downForMs, BOOT_MS);
+      this.#hostStart = booted;
+      for (const row of this.#reStart.keys()) this.#reStart.set(row, booted);
+      for (const m of this.#memberStart.keys()) this.#memberStart.set(m, booted);
+      this.#clearConfigChanges();
       this.#agentStart = at;
       this.#engineStart = at;
       this.#engineBoots += 1;

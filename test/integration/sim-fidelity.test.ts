@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { realClock } from '../../src/clock.js';
-import { DEFAULT_PROCESSES } from '../../src/sim/default-fleet.js';
+import { DEFAULT_PROCESSES } from '../../src/sim/scenario/schema.js';
 import type { FleetDevice } from '../../src/sim/scenario/types.js';
 import { Simulator } from '../../src/sim/simulator.js';
 import { CLI } from '../helpers/netwatch-process.js';

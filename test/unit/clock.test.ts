@@ -201,8 +201,18 @@ describe('NETWATCH_CLOCK: one compressed clock across processes', () => {
   });
 
   it('refuses text that is not one, with the form it expects', () => {
-    expect(parseClockSpec('speed=60')).toBe('expected speed=X,wall=MS,real=MS, got "speed=60"');
-    expect(parseClockSpec('speed=0,wall=1,real=2')).toMatch(/^expected/);
-    expect(parseClockSpec('speed=2,wall=x,real=2')).toMatch(/^expected/);
+    expect(parseClockSpec('speed=60')).toBe(
+      'expected speed=X,wall=MS,real=MS with X from 0.001 to 10000 and Unix ms, got "speed=60"',
+    );
+    for (const bad of [
+      'speed=0,wall=1,real=2',
+      'speed=2,wall=x,real=2',
+      'speed=60,wall=,real=',
+      'speed=1,speed=5,wall=1,real=2',
+      'speed=60=junk,wall=1,real=2',
+      'speed=1e-300,wall=1,real=2',
+      'speed=20000,wall=1,real=2',
+    ])
+      expect(parseClockSpec(bad), bad).toMatch(/^expected/);
   });
 });

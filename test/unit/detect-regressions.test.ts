@@ -203,3 +203,65 @@ describe('a whole virtual chassis rebooting, judged on a walk without the member
     expect(types(events)).toEqual([]);
   });
 });
+
+describe('config_change: news, not history', () => {
+  const CC = '1.3.6.1.4.1.2636.3.18.1.7.1';
+  const commit = (run: DetectRun, index: number, timeCs: number, user: string) => {
+    run.lab.rec
+      .set(`${CC}.2.${index}`, '67', String(timeCs))
+      .set(`${CC}.4.${index}`, '2', '2')
+      .set(`${CC}.5.${index}`, '4', user);
+    run.fake.set('127.0.0.1', 161, run.lab.rec.varbinds);
+  };
+  const uptime = (run: DetectRun) => {
+    const v = run.lab.rec.get('1.3.6.1.2.1.1.3.0');
+    return v?.type === 'timeticks' ? v.value : 0;
+  };
+  const configEvents = (events: readonly { type: string; details: Readonly<Record<string, unknown>> }[]) =>
+    events
+      .filter((e) => e.type === 'config_change')
+      .map((e) => `${e.details.user}#${e.details.change_index}`);
+
+  it('reports the first commit on a device whose table was empty when netwatch started', async () => {
+    const run = new DetectRun(new Lab(MX));
+    expect(configEvents(await steps(run, 0, 2))).toEqual([]);
+    commit(run, 1, uptime(run) + 1500, 'alice');
+    expect(configEvents(await steps(run, 2, 2))).toEqual(['alice#1']);
+  });
+
+  it('reports nothing for commits made before netwatch first saw the table (a walk had missed it)', async () => {
+    const run = new DetectRun(new Lab(MX));
+    const up = uptime(run);
+    for (const [i, user] of [
+      [5, 'bob'],
+      [6, 'carol'],
+      [7, 'dave'],
+    ] as const)
+      commit(run, i, up - 100_000 + i, user);
+    const full = run.lab.rec.text();
+    without(run, CC);
+    expect(configEvents(await steps(run, 0, 2))).toEqual([]);
+    restore(run, full);
+    expect(configEvents(await steps(run, 2, 2))).toEqual([]);
+    commit(run, 8, uptime(run) + 500, 'erin');
+    expect(configEvents(await steps(run, 4, 1))).toEqual(['erin#8']);
+  });
+
+  it('after a reboot empties the table, the first new commit (index 1 again) is news', async () => {
+    const run = new DetectRun(new Lab(MX));
+    commit(run, 7, uptime(run) - 1000, 'bob');
+    expect(configEvents(await steps(run, 0, 2))).toEqual([]);
+    const text = run.lab.rec.text();
+    restore(
+      run,
+      text
+        .split('\n')
+        .filter((l) => !l.startsWith(`${CC}.`))
+        .join('\n'),
+    );
+    run.lab.reboot(120);
+    expect(configEvents(await steps(run, 2, 2))).toEqual([]);
+    commit(run, 1, uptime(run) + 500, 'frank');
+    expect(configEvents(await steps(run, 4, 1))).toEqual(['frank#1']);
+  });
+});

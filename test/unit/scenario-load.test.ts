@@ -96,6 +96,7 @@ describe('a valid scenario', () => {
       counters: 'hc',
       interfaceGroups: new Map([['uplinks', ['et-0/2/0', 'et-1/2/0']]]),
       processes: ['fxpc', 'chassisd', 'vccpd', 'rpd', 'dcd', 'l2ald'],
+      where: 'valid-minimal.yaml:8:5',
     });
     expect(tor1).toEqual({
       name: 'tor1-sin',
@@ -106,6 +107,7 @@ describe('a valid scenario', () => {
       counters: '32bit',
       interfaceGroups: new Map([['uplinks', ['xe-0/0/48']]]),
       processes: ['chassisd', 'rpd'],
+      where: 'valid-minimal.yaml:14:5',
     });
     expect(tor2).toEqual({ ...tor1, name: 'tor2-sin' });
     expect(tor2?.interfaceGroups).not.toBe(tor1?.interfaceGroups);

@@ -913,3 +913,42 @@ describe('scenario roles at the start', () => {
     expect(num(d, `${REDUNDANCY.state}.9.2.0.0`, T0)).toBe(3);
   });
 });
+
+describe('review fixes', () => {
+  it('after a 10-minute power loss the host and members count from the last 3 minutes (boot), the agent from its first answer', () => {
+    const d = vc();
+    d.apply({ kind: 'reboot_device', downForMs: 10 * MIN }, T0);
+    const later = T0 + 10 * MIN + 5 * S;
+    expect(num(d, SYSTEM.hrSystemUptime, later)).toBe((3 * MIN + 5 * S) / 10);
+    expect(num(d, `${VC_MEMBER.uptime}.0`, later)).toBe((3 * MIN + 5 * S) / 1000);
+    expect(num(d, SYSTEM.sysUpTime, later)).toBe(500);
+  });
+
+  it('a reboot empties the config-change table and restarts its numbering', () => {
+    const d = vc();
+    d.apply({ kind: 'config_change', user: 'alice', source: 'cli' }, T0);
+    d.apply({ kind: 'config_change', user: 'bob', source: 'cli' }, T0 + MIN);
+    expect(text(d, `${CONFIG_CHANGE.user}.2`, T0 + 2 * MIN)).toBe('bob');
+    d.apply({ kind: 'reboot_device', downForMs: MIN }, T0 + 2 * MIN);
+    const back = T0 + 4 * MIN;
+    expect(walkUnder(d, back, '1.3.6.1.4.1.2636.3.18.1.7.1')).toEqual([]);
+    d.apply({ kind: 'config_change', user: 'carol', source: 'cli' }, back);
+    expect(walkUnder(d, back, '1.3.6.1.4.1.2636.3.18.1.7.1').map((vb) => vb.oid.split('.').pop())).toEqual([
+      '1',
+      '1',
+      '1',
+    ]);
+    expect(text(d, `${CONFIG_CHANGE.user}.1`, back)).toBe('carol');
+  });
+
+  it('a link step takes the port’s logical units with it', () => {
+    const d = vc();
+    const unit = [...d.seed.interfaces.values()].find((i) => i.name === 'et-0/2/0.0');
+    if (!unit) throw new Error('the ex4600mp has et-0/2/0.0');
+    expect(num(d, `${IF.ifOperStatus}.${unit.ifIndex}`, T0)).toBe(1);
+    d.apply({ kind: 'link', interface: 'et-0/2/0', state: 'down' }, T0);
+    expect(num(d, `${IF.ifOperStatus}.${unit.ifIndex}`, T0)).toBe(2);
+    d.apply({ kind: 'link', interface: 'et-0/2/0', state: 'up' }, T0 + MIN);
+    expect(num(d, `${IF.ifOperStatus}.${unit.ifIndex}`, T0 + MIN)).toBe(1);
+  });
+});

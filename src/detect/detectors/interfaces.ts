@@ -3,8 +3,10 @@ import { printable } from '../../text.js';
 import { type Detector, draft, nothing } from '../detector.js';
 
 /**
- * interface_down / interface_up: ifOperStatus changes on admin-up physical ports (lead-up context:
- * "a new server was connected"). Nothing across a device reboot, when every port flaps at once.
+ * interface_down / interface_up: ifOperStatus changes on admin-up ports (lead-up context:
+ * "a new server was connected"). Logical units (`ge-0/0/0.0`) follow their port and are not
+ * events of their own: one cable is one event, not two. Nothing across a device reboot, when
+ * every port flaps at once.
  */
 export const detectInterfaces: Detector = (ctx) => {
   if (!ctx.result.ok || ctx.derived.deviceRebooted) return nothing;
@@ -17,6 +19,7 @@ export const detectInterfaces: Detector = (ctx) => {
     const was = old.get(i.index);
     if (
       !was ||
+      i.name.includes('.') ||
       i.adminUp !== true ||
       was.operUp === undefined ||
       i.operUp === undefined ||

@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   formatKeyPath,
   type KeyPath,
@@ -8,15 +8,18 @@ import {
   offsetOf,
   type Problem,
 } from '../../config/problems.js';
+import { checkReferences } from '../../config/references.js';
+import { configSchema } from '../../config/schema.js';
 import {
   defaultIssueMessage,
   parseYamlSource,
   problemsFromIssue,
   readSourceFile,
 } from '../../config/yaml-source.js';
-import { checkScenario } from './check.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
+import { checkScenario, expandName } from './check.js';
 import { resolveScenario } from './resolve.js';
-import { scenarioSchema } from './schema.js';
+import { type RawScenario, scenarioSchema } from './schema.js';
 import type { Scenario } from './types.js';
 
 export type ScenarioLoadResult =
@@ -33,14 +36,7 @@ export interface ScenarioLoadOptions {
  * The package root: the nearest folder above this module holding package.json. This module runs
  * from src/sim/scenario (vitest) and from dist/src/sim/scenario (after `npm run build`).
  */
-function findPackageRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) return join(from, '../../..');
-  }
-}
-
-export const PACKAGE_ROOT = findPackageRoot(import.meta.dirname);
+export { PACKAGE_ROOT };
 /** The SNMP recordings fleet devices are seeded from. */
 export const SEEDS_DIR = join(PACKAGE_ROOT, 'test/fixtures/snmprec');
 /** The built-in scenarios (`netwatch simulate --scenario NAME`). */
@@ -96,6 +92,7 @@ export function loadScenarioText(
   // A value the schema rejects is reported once: cross-checks at the same key are dropped.
   const rejected = new Set(problems.map((p) => formatKeyPath(p.path)));
   problems.push(...checkScenario(tree).filter((p) => !rejected.has(formatKeyPath(p.path))));
+  if (parsed.success && problems.length === 0) problems.push(...configProblems(parsed.data));
   if (!parsed.success || problems.length > 0)
     return { ok: false, kind: 'invalid', problems: locate(file, doc, lines, problems) };
   const where = (path: KeyPath) => {
@@ -113,4 +110,30 @@ export async function loadScenarioFile(
   const read = await readSourceFile(file);
   if (!read.ok) return { ok: false, kind: 'unreadable', reason: read.reason };
   return loadScenarioText(read.text, file, options);
+}
+
+/**
+ * The `config:` section becomes part of the devices.yaml netwatch runs on: validate it now, with
+ * netwatch's own schema and cross-references, against the fleet, so a bad cron or a misspelt key
+ * is an error at its line in the scenario, not in a generated file nobody sees.
+ */
+function configProblems(raw: RawScenario): Problem[] {
+  const devices = raw.fleet.flatMap((entry) =>
+    expandName(entry.name, entry.count).map((name) => ({
+      name,
+      host: '127.0.0.1',
+      ...(entry.site === undefined ? {} : { site: entry.site }),
+    })),
+  );
+  const tree = { ...raw.config, devices };
+  const parsed = configSchema.safeParse(tree, { reportInput: true, error: defaultIssueMessage });
+  const found = [
+    ...(parsed.success ? [] : parsed.error.issues.flatMap((i) => problemsFromIssue(i))),
+    ...checkReferences(tree),
+  ];
+  return found.map((p) => ({
+    ...p,
+    path: ['config', ...p.path],
+    message: p.message.replace(/ in this file$/, ' in the fleet'),
+  }));
 }

@@ -44,11 +44,18 @@ export function preflight(scenario: Scenario, devices: ReadonlyMap<string, SimDe
   for (const fleet of scenario.devices) {
     const device = devices.get(fleet.name);
     if (!device) continue;
+    const where = fleet.where ?? scenario.file;
     for (const [group, names] of fleet.interfaceGroups)
       for (const i of names) {
         const p = hasInterface(device, i);
-        if (p) problems.push(`${scenario.file}: fleet ${fleet.name}: interface group ${group}: ${p}`);
+        if (p) problems.push(`${where}: interface_groups.${group}: ${p}`);
       }
+    // Roles only for members the recording has: a role on a phantom member is a VC that never was.
+    for (const member of fleet.roles.keys())
+      if (!device.seed.members.includes(member))
+        problems.push(
+          `${where}: roles.${member}: ${device.name} (recording ${device.seed.name}) has no VC member ${member} (members: ${device.seed.members.join(', ') || 'none'})`,
+        );
   }
   for (const step of scenario.steps) {
     for (const name of step.devices) {

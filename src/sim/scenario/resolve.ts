@@ -32,6 +32,7 @@ function fleetDevices(entry: RawFleetEntry): FleetDevice[] {
     roles: new Map(roles),
     traffic: { utilisation: entry.traffic.utilisation, diurnal: entry.traffic.diurnal },
     counters: entry.counters,
+    ...(entry.interval === undefined ? {} : { intervalMs: entry.interval }),
     interfaceGroups: new Map(groups.map(([group, names]) => [group, [...names]])),
     processes: [...entry.processes],
   }));
@@ -75,7 +76,9 @@ function actionOf(step: RawStep): StepAction {
  * for steps at the same time). Only called once schema and cross-checks found no problem.
  */
 export function resolveScenario(raw: RawScenario, file: string, where: Where): Scenario {
-  const devices = raw.fleet.flatMap(fleetDevices);
+  const devices = raw.fleet.flatMap((entry, i) =>
+    fleetDevices(entry).map((d) => ({ ...d, where: where(['fleet', i]) })),
+  );
   const atSite = (site: string) => devices.filter((d) => d.site === site).map((d) => d.name);
   const targets = (t: {
     device?: string | undefined;

@@ -77,7 +77,8 @@ export function runScenario(options: ScenarioRunOptions): ScenarioRun {
     const step = scenario.steps[nextStep];
     const due = simulator.nextDueMs();
     const target = Math.min(endMs, step ? startMs + step.atMs : Infinity, due ?? Infinity);
-    timer = setTimeout(wake, Math.max(0, (target - clock.wallMs()) / speed));
+    // setTimeout holds at most 2^31 − 1 ms; a longer wait simply wakes early and re-arms.
+    timer = setTimeout(wake, Math.min(2 ** 31 - 1, Math.max(0, (target - clock.wallMs()) / speed)));
   };
   timer = setTimeout(wake, 0);
 

@@ -12,6 +12,7 @@ import type { EventSource, PartialTable, StepKind } from './types.js';
  */
 
 /** The daemons a fleet device runs unless its entry lists its own. */
+/** The Junos daemons a simulated switch runs unless a scenario says otherwise. */
 export const DEFAULT_PROCESSES = ['fxpc', 'chassisd', 'vccpd', 'rpd', 'dcd', 'l2ald'] as const;
 
 /** Every action a step can do: each is a key of the step, and a step has exactly one. */
@@ -168,6 +169,8 @@ function fleetEntry(seeds: readonly string[]) {
       )
       .default(DEFAULT_TRAFFIC),
     counters: oneOf(['hc', '32bit'], 'must be hc or 32bit').default('hc'),
+    /** This device's poll interval in devices.yaml, when not the scenario's. */
+    interval: duration.optional(),
     interface_groups: interfaceGroups.optional(),
     processes: z
       .array(processName, { error: 'expected a list of process names' })
@@ -216,7 +219,8 @@ const step = z.strictObject({
     .strictObject({
       factor: z
         .number({ error: 'expected a factor (0 stops the traffic, 1 is normal)' })
-        .min(0, { error: 'a factor must be at least 0' }),
+        .min(0, { error: 'a factor must be at least 0' })
+        .max(1000, { error: 'a factor is at most 1000 (a port carries at most 1000× its usual traffic)' }),
       interface: ifName.optional(),
       group: name.optional(),
     })

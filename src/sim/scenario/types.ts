@@ -24,10 +24,14 @@ export interface FleetDevice {
     readonly diurnal: number;
   };
   readonly counters: CounterWidth;
+  /** Its own poll interval (devices.yaml `interval`), when not the scenario's. */
+  readonly intervalMs?: number;
   /** Interface groups (group → ifNames), written to devices.yaml and usable by traffic steps. */
   readonly interfaceGroups: ReadonlyMap<string, readonly string[]>;
   /** Junos daemons this device runs (crash/stall steps name them); `watch.processes` in devices.yaml. */
   readonly processes: readonly string[];
+  /** Position of its fleet entry (`file:line:col`), for messages; absent for generated fleets. */
+  readonly where?: string;
 }
 
 export type StepAction =

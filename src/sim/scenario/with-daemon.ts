@@ -45,6 +45,13 @@ export interface ScenarioOutcome {
   readonly events: readonly RecordedEvent[];
   readonly verdicts: readonly Verdict[];
   readonly happenings: readonly StampedHappening[];
+  /**
+   * What the daemon's /metrics said about each device at the end: polls, whether the last poll
+   * succeeded, its throughput. A `none:` expectation proves little about a device never measured.
+   */
+  readonly health: ReadonlyMap<string, DeviceHealth>;
+  /** Devices the simulator says carry traffic at the end (netwatch should measure some). */
+  readonly expectedTraffic: ReadonlySet<string>;
   /** Steps that threw (a scenario bug the preflight could not see): a run with any is not valid. */
   readonly stepErrors: readonly string[];
   /** Requests the simulator answered / ignored. */
@@ -61,11 +68,16 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
     ...(scenario.startWallMs !== undefined ? { origin: { wallMs: scenario.startWallMs } } : {}),
   });
   const dir = options.storageDir ?? (await mkdtemp(join(tmpdir(), `netwatch-${scenario.name}-`)));
+  const removeDir = () =>
+    options.storageDir ? Promise.resolve() : rm(dir, { recursive: true, force: true });
   const simulator = await Simulator.start({
     clock,
     devices: scenario.devices,
     ...(options.snmp === 'v3' ? { v3: { user: SIM_V3_USER } } : {}),
     onError: (error) => logger.warn('simulator error', { error: String(error) }),
+  }).catch(async (error: unknown) => {
+    await removeDir();
+    throw error;
   });
   let daemon: Daemon | undefined;
   let store: SqliteStore | undefined;
@@ -87,7 +99,9 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
     const opened = await SqliteStore.open(dir, { wallMs: () => clock.wallMs() });
     if (!opened.ok) throw new Error(`cannot open the store in ${dir}: ${opened.reason}`);
     store = opened.store;
-    const startMs = clock.wallMs();
+    // Scenario time 0 is the clock's origin (the scenario's `start:` when it has one): steps and
+    // maintenance windows land where the file says, however long the daemon took to start.
+    const startMs = clock.origin.wallMs;
     daemon = await startDaemon(loaded.config, {
       logger,
       clock,
@@ -113,6 +127,7 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
       },
     });
     await run.done;
+    const health = await deviceHealth(daemon.httpPort);
     await daemon.stop();
     daemon = undefined;
     const events = await store.queryEvents({ since: startMs });
@@ -129,6 +144,10 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
       events,
       verdicts: checkExpectations(scenario, startMs, { events: observed }, options.live ?? POLL_ONLY),
       happenings,
+      health,
+      expectedTraffic: new Set(
+        [...simulator.devices.values()].filter((d) => d.throughputBps(clock.wallMs()) > 0).map((d) => d.name),
+      ),
       stepErrors,
       requests: simulator.counts(),
     };
@@ -136,6 +155,39 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
     if (daemon) await daemon.stop();
     await store?.close();
     await simulator.close();
-    if (!options.storageDir) await rm(dir, { recursive: true, force: true });
+    await removeDir();
   }
+}
+
+export interface DeviceHealth {
+  readonly polls: number;
+  readonly up: boolean;
+  readonly bps: number | undefined;
+}
+
+/** Per-device figures from the daemon's own /metrics (what Prometheus would see). */
+async function deviceHealth(port: number): Promise<Map<string, DeviceHealth>> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const out = new Map<string, { polls: number; up: boolean; bps: number | undefined }>();
+  const get = (device: string) => {
+    let h = out.get(device);
+    if (!h) {
+      h = { polls: 0, up: false, bps: undefined };
+      out.set(device, h);
+    }
+    return h;
+  };
+  for (const line of text.split('\n')) {
+    const m =
+      /^(netwatch_device_polls_total|netwatch_device_up|netwatch_device_throughput_bits_per_second)\{device="([^"]*)"[^}]*\} (\S+)$/.exec(
+        line,
+      );
+    if (!m) continue;
+    const [, name = '', device = '', value = ''] = m;
+    const h = get(device);
+    if (name === 'netwatch_device_polls_total') h.polls = Number(value);
+    else if (name === 'netwatch_device_up') h.up = value === '1';
+    else h.bps = Number(value);
+  }
+  return out;
 }
