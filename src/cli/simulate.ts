@@ -150,7 +150,7 @@ export async function runSimulate(args: SimulateArgs, out: Output, signal?: Abor
     const v3First = simulator.v3Port(fleet[0]?.name ?? '');
     if (v3First !== undefined)
       out.print(
-        `  SNMP v3: one engine per device (udp/${v3First}…), user ${SIM_V3_USER.name}, SHA "${SIM_V3_USER.authKey}", AES "${SIM_V3_USER.privKey ?? ''}"`,
+        `  SNMP v3: one engine per device, each on its own port (${fleet[0]?.name} on udp/${v3First}; --write-config --snmp v3 lists them all), user ${SIM_V3_USER.name}, SHA "${SIM_V3_USER.authKey}", AES "${SIM_V3_USER.privKey ?? ''}"`,
       );
     for (const d of fleet.slice(0, 12)) {
       const device = simulator.devices.get(d.name);
