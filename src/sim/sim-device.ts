@@ -524,16 +524,18 @@ export class SimDevice {
   /** A cable plugged or pulled: the port and its logical units (`et-0/2/0.0`) change together. */
   link(name: string, up: boolean, now: number): void {
     this.#setOper(this.#if(name), up, now);
+    // The units follow silently: the port's linkUp/linkDown is the announcement.
     for (const unit of this.#ifs.values())
-      if (unit.seed.name.startsWith(`${name}.`) && unit.admin) this.#setOper(unit, up, now);
+      if (unit.seed.name.startsWith(`${name}.`) && unit.admin) this.#setOper(unit, up, now, false);
   }
 
-  #setOper(s: IfState, up: boolean, now: number): void {
+  #setOper(s: IfState, up: boolean, now: number, announce = true): void {
     if (s.oper === up) return;
     this.#fold(s, now);
     s.oper = up;
     this.#override(`${IF.ifOperStatus}.${s.seed.ifIndex}`, { type: 'int', value: up ? 1 : 2 });
-    this.#record(now, { kind: 'link', ifIndex: s.seed.ifIndex, ifName: s.seed.name, up, adminUp: s.admin });
+    if (announce)
+      this.#record(now, { kind: 'link', ifIndex: s.seed.ifIndex, ifName: s.seed.name, up, adminUp: s.admin });
   }
 
   /** The config-change table lives in memory: a reboot empties it and restarts its numbering. */

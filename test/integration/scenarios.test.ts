@@ -55,7 +55,7 @@ describe('shipped scenarios against netwatch run on the shared clock', () => {
 
   for (const name of listScenarios()) {
     const speed = SPEED[name] ?? DEFAULT_SPEED;
-    it(`${name} meets its expect: block (${speed}×)`, { timeout: 240_000 }, async () => {
+    it(`${name} meets its expect: block (${speed}×)`, { timeout: 480_000 }, async () => {
       const loaded = await loadScenarioFile(resolveScenarioPath(name));
       if (!loaded.ok) throw new Error(`${name} does not load: ${JSON.stringify(loaded)}`);
       const scenario = loaded.scenario;
