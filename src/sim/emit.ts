@@ -1,6 +1,7 @@
 import dgram from 'node:dgram';
 import { isIPv4 } from 'node:net';
 import snmp from 'net-snmp';
+import { AUTH, PRIV } from '../snmp/net-snmp-connector.js';
 import type { Varbind } from '../snmp/types.js';
 import type { Notice, SyslogNotice, TrapNotice } from './notice.js';
 
@@ -172,21 +173,7 @@ export function formatRfc5424(notice: SyslogNotice): string {
 
 // --- traps ------------------------------------------------------------------------------------
 
-const AUTH: Readonly<Record<AuthProtocol, snmp.AuthProtocols>> = {
-  md5: snmp.AuthProtocols.md5,
-  sha: snmp.AuthProtocols.sha,
-  sha224: snmp.AuthProtocols.sha224,
-  sha256: snmp.AuthProtocols.sha256,
-  sha384: snmp.AuthProtocols.sha384,
-  sha512: snmp.AuthProtocols.sha512,
-};
-
-const PRIV: Readonly<Record<PrivProtocol, snmp.PrivProtocols>> = {
-  des: snmp.PrivProtocols.des,
-  aes: snmp.PrivProtocols.aes,
-  aes256b: snmp.PrivProtocols.aes256b,
-  aes256r: snmp.PrivProtocols.aes256r,
-};
+// Protocol maps: the SNMP seam's (AUTH, PRIV), one list for poller and trap sender.
 
 /** Our varbind as net-snmp writes it (Counter64: an 8-byte big-endian Buffer). */
 export function toNetSnmpVarbind(varbind: Varbind): snmp.Varbind {

@@ -15,7 +15,8 @@ import { walkColumns } from './walk.js';
 
 /** The real SNMP seam on net-snmp, over shared sockets. */
 
-const AUTH = {
+/** Config protocol names → net-snmp's (also used by the simulator's trap sender). */
+export const AUTH = {
   md5: snmp.AuthProtocols.md5,
   sha: snmp.AuthProtocols.sha,
   sha224: snmp.AuthProtocols.sha224,
@@ -24,7 +25,7 @@ const AUTH = {
   sha512: snmp.AuthProtocols.sha512,
 } as const;
 
-const PRIV = {
+export const PRIV = {
   des: snmp.PrivProtocols.des,
   aes: snmp.PrivProtocols.aes,
   aes256b: snmp.PrivProtocols.aes256b,
