@@ -13,7 +13,8 @@ import { UdpMux } from '../src/snmp/udp-mux.js';
 import { CommitQueue } from '../src/store/commit-queue.js';
 import { serializeMemory } from '../src/store/memory-codec.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
-import type { Observation, Store } from '../src/store/store.js';
+import { DelegatingStore } from '../src/store/delegate.js';
+import type { Observation } from '../src/store/store.js';
 import { device, v2c } from '../test/helpers/devices.js';
 import { TEST_SETTINGS } from '../test/helpers/lab.js';
 
@@ -193,8 +194,8 @@ if (!opened.ok) throw new Error(opened.reason);
 /** What reaches the store, per round: commits (transactions), memories written, their bytes. */
 const written = { commits: 0, memories: 0, memoryBytes: 0, events: 0 };
 const perRound: (typeof written)[] = [];
-const counted: Store = {
-  commit: (batch: readonly Observation[]) => {
+class Counted extends DelegatingStore {
+  override commit(batch: readonly Observation[]) {
     const kept: readonly Observation[] = values['no-memory']
       ? batch.flatMap((o): Observation[] =>
           o.events.length > 0 ? [{ device: o.device, events: o.events }] : [],
@@ -208,13 +209,10 @@ const counted: Store = {
         written.memoryBytes += serializeMemory(o.memory.memory).length;
       }
     }
-    return opened.store.commit(kept);
-  },
-  loadMemories: () => opened.store.loadMemories(),
-  queryEvents: (q) => opened.store.queryEvents(q),
-  deleteEventsBefore: (t) => opened.store.deleteEventsBefore(t),
-  close: () => opened.store.close(),
-};
+    return this.inner.commit(kept);
+  }
+}
+const counted = new Counted(opened.store);
 const queue = new CommitQueue({
   store: counted,
   onCommitted: ({ recorded }) => metrics.recordEvents(recorded),

@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { authorized } from './api-auth.js';
+import { type IncidentActions, incidentRoutes } from './api-incidents.js';
 import type { PollResult } from './collect/snapshot.js';
 import { parseDuration } from './config/duration.js';
 import type { Config, DeviceConfig } from './config/types.js';
@@ -23,6 +23,8 @@ export interface ApiDeps {
   /** Makes the device's current membership and processes the expected ones; resolves the event id. */
   readonly acceptBaseline: (device: DeviceConfig, author: string) => Promise<BaselineOutcome>;
   readonly onStoreError: (op: 'query' | 'commit') => void;
+  /** Operator actions on incidents (ack, resolve, silences) through the running correlator. */
+  readonly incidents?: IncidentActions;
 }
 
 export type BaselineOutcome =
@@ -60,19 +62,26 @@ function summarize(device: DeviceConfig, result: PollResult | undefined) {
   };
 }
 
-/** Bearer token check in constant time; no token configured means writes are disabled. */
-function authorized(request: IncomingMessage, config: Config): 'ok' | 'disabled' | 'denied' {
-  const token = config.http.token;
-  if (!token) return 'disabled';
-  const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
-  const a = Buffer.from(given);
-  const b = Buffer.from(token.reveal());
-  return a.length === b.length && timingSafeEqual(a, b) ? 'ok' : 'denied';
-}
 
 export function apiRoutes(deps: ApiDeps): Record<string, Handler> {
   const { metrics, store, queue } = deps;
+  const readable = (handler: Handler): Handler => (request) =>
+    authorized(request, deps.config().http.readToken) === 'denied'
+      ? json(401, { error: 'a valid bearer token (http.read_token) is required' })
+      : handler(request);
+  const incidents = Object.fromEntries(
+    Object.entries(
+      incidentRoutes({
+        config: deps.config,
+        store,
+        wallMs: deps.wallMs,
+        ...(deps.incidents ? { actions: deps.incidents } : {}),
+        onStoreError: deps.onStoreError,
+      }),
+    ).map(([key, handler]) => [key, key.startsWith('POST ') ? handler : readable(handler)]),
+  );
   return {
+    ...incidents,
     '/metrics': async () => ({ status: 200, type: metrics.contentType, body: await metrics.render() }),
     '/healthz': () => text(200, 'ok\n'),
     '/readyz': () => {
@@ -86,12 +95,13 @@ export function apiRoutes(deps: ApiDeps): Record<string, Handler> {
         ? text(200, 'ready\nstore: ok\n')
         : text(503, 'waiting for the first poll of every device\n');
     },
-    '/api/devices': () =>
+    '/api/devices': readable(() =>
       json(
         200,
         deps.config().devices.map((d) => summarize(d, deps.lastPoll(d.name))),
       ),
-    '/api/events': async (request) => {
+    ),
+    '/api/events': readable(async (request) => {
       const query = new URL(request.url ?? '/', 'http://netwatch').searchParams;
       const type = query.get('type');
       const since = query.get('since');
@@ -114,10 +124,10 @@ export function apiRoutes(deps: ApiDeps): Record<string, Handler> {
         if (error instanceof StoreError) return json(503, { error: error.message });
         throw error;
       }
-    },
+    }),
     'POST /api/baseline': async (request) => {
       const config = deps.config();
-      const auth = authorized(request, config);
+      const auth = authorized(request, config.http.token);
       if (auth === 'disabled')
         return json(403, { error: 'operator actions are disabled: set http.write_token in devices.yaml' });
       if (auth === 'denied') return json(401, { error: 'a valid bearer token is required' });

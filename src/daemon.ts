@@ -18,6 +18,11 @@ import { createNetSnmpConnector } from './snmp/net-snmp-connector.js';
 import { createResolver } from './snmp/resolve-host.js';
 import type { SnmpConnector } from './snmp/types.js';
 import { UdpMux } from './snmp/udp-mux.js';
+import { IncidentService } from './incident/incident-service.js';
+import type { Silence } from './incident/maintenance.js';
+import { OutboxDrainer } from './page/outbox-drainer.js';
+import { buildPagers, refreshIntervals } from './page/pagers.js';
+import { receiversFor } from './page/routing.js';
 import { CommitQueue } from './store/commit-queue.js';
 import { lockStorage } from './store/daemon-lock.js';
 import { identityOf } from './store/identity.js';
@@ -41,6 +46,13 @@ export interface DaemonDeps {
   readonly connector?: SnmpConnector<SnmpSecurity>;
   /** A store to use instead of opening storage.dir's SQLite file (tests). */
   readonly store?: Store;
+  /**
+   * Wall time for what receivers compare with their own clocks (Alertmanager's startsAt/endsAt):
+   * the clock's by default; Date.now when the clock is scaled (the simulator) and the receiver real.
+   */
+  readonly pagerNow?: () => number;
+  /** Clock ms between correlator ticks (quiet periods, maintenance ends); default 5000. */
+  readonly correlateEveryMs?: number;
 }
 
 export interface Daemon {
@@ -80,8 +92,49 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
   }
   const db = store;
 
+  // Incidents and pages: the correlator runs inside each commit (incident/incident-service.ts),
+  // the drainer delivers what those commits put in the outbox (page/outbox-drainer.ts).
+  let silences: readonly Silence[] = [];
+  try {
+    silences = JSON.parse((await db.getMeta('silences')) ?? '[]') as Silence[];
+  } catch {
+    logger.warn('stored silences unreadable: starting without them');
+  }
+  const pagerNow = deps.pagerNow ?? wallMs;
+  let pagers = buildPagers(config.notify, pagerNow);
+  metrics.paging.knowReceivers([...pagers.keys()]);
+  let drainer: OutboxDrainer | undefined;
+  const incidents = await IncidentService.load(db, {
+    config: () => config,
+    wallMs,
+    silences: () => silences,
+    onPagesDue: () => drainer?.nudge(),
+    onFailOpen: (drafts) => drainer?.failOpen(drafts),
+    onIncidents: (written) => {
+      metrics.paging.incidentsOpen.set(incidents.openIncidents().length);
+      for (const i of written)
+        logger.info('incident', { id: i.id, status: i.status, scope: i.scope, devices: i.devices.join(','), title: printable(i.title) });
+    },
+  });
+  metrics.paging.incidentsOpen.set(incidents.openIncidents().length);
+  drainer = new OutboxDrainer({
+    store: db,
+    pagers: () => pagers,
+    clock,
+    logger,
+    metrics: metrics.paging,
+    refresh: () => ({
+      incidents: incidents.openIncidents().filter((i) => i.pageCause !== undefined && !i.maintenance),
+      receivers: refreshIntervals(config.notify),
+      receiversOf: (i) => receiversFor(config.notify, i).map((t) => t.name),
+      externalUrl: config.http.externalUrl,
+    }),
+  });
+  const outbox = drainer;
+
   const queue = new CommitQueue({
     store: db,
+    correlation: () => incidents.correlation(),
     onCommitted: ({ recorded }) => {
       metrics.recordEvents(recorded);
       for (const e of recorded)
@@ -224,10 +277,35 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
         acceptBaseline: (device: DeviceConfig, author: string) =>
           acceptBaselineNow(pipeline, device, author, wallMs()),
         onStoreError: (op) => metrics.recordStoreError(op),
+        incidents: {
+          operate: async (input) => {
+            incidents.operate(input);
+            return queue.tick();
+          },
+          silence: async (silence) => {
+            const now = wallMs();
+            silences = [...silences.filter((x) => x.until > now), silence];
+            await db.setMeta('silences', JSON.stringify(silences));
+          },
+          silences: () => silences,
+        },
       }),
     ),
   );
+  // Links in pages and reports: with `listen: …:0` and no external_url, the port bound.
+  const withBoundPort = (c: Config): Config =>
+    c.http.externalUrl.endsWith(':0')
+      ? { ...c, http: { ...c.http, externalUrl: `${c.http.externalUrl.slice(0, -2)}:${http.port}` } }
+      : c;
+  config = withBoundPort(config);
+  outbox.start();
+  const correlateEvery = deps.correlateEveryMs ?? 5000;
+  let lastCorrelated = clock.monotonicMs();
   ticker.start((monotonicMs) => {
+    if (monotonicMs - lastCorrelated >= correlateEvery) {
+      lastCorrelated = monotonicMs;
+      void queue.tick();
+    }
     try {
       scheduler.tick(monotonicMs);
     } catch (error) {
@@ -255,13 +333,15 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
         logger.warn('storage.dir changed: needs a restart; still using the old store', {
           dir: storageDirOf(config),
         });
-      config = {
+      config = withBoundPort({
         ...next,
         http: listenChanged ? { ...next.http, listen: config.http.listen } : next.http,
         storage: storageChanged ? { ...next.storage, dir: config.storage.dir } : next.storage,
         source: storageChanged ? config.source : next.source,
-      };
+      });
       metrics.setDevices(config.devices);
+      pagers = buildPagers(config.notify, pagerNow);
+      metrics.paging.knowReceivers([...pagers.keys()]);
       pipeline.reconcile(config.devices);
       poller.retain(config.devices);
       scheduler.setDevices(snmpDevices(), clock.monotonicMs());
@@ -279,6 +359,7 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
         logger.error('the store could not be written at shutdown: events found since it failed are lost', {
           events: queue.pendingEvents,
         });
+      await outbox.stop(); // one last attempt at what is due: SIGTERM flushes the outbox
       queue.close();
       if (!deps.store) await db.close();
       if (lock?.ok) lock.release();

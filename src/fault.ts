@@ -7,8 +7,15 @@
  * Points: `mid-state-write` (a commit's events written, device memory not yet), `before-commit`
  * (everything written, COMMIT not issued), `after-commit` (COMMIT returned, nothing else done).
  * Only commits that carry events reach a point, so a test can aim at "while events are found".
+ * Paging: `outbox-before-commit` (a commit wrote outbox entries, COMMIT not issued) and
+ * `outbox-after-send` (a receiver accepted a page, not yet marked delivered in the store).
  */
-export type FaultPoint = 'mid-state-write' | 'before-commit' | 'after-commit';
+export type FaultPoint =
+  | 'mid-state-write'
+  | 'before-commit'
+  | 'after-commit'
+  | 'outbox-before-commit'
+  | 'outbox-after-send';
 
 const armed = process.env.NETWATCH_FAULT;
 let skip = Number(process.env.NETWATCH_FAULT_SKIP ?? 0) || 0;

@@ -1,6 +1,20 @@
+import { SEVERITY } from '../events/event.js';
+import type { EventType, Severity } from '../events/event-type.js';
 import type { Problem } from './problems.js';
-import type { RawConfig, RawDevice, RawSnmpLevel } from './schema.js';
-import type { Config, DeviceConfig, NetconfTarget, SnmpSecurity, SnmpTarget } from './types.js';
+import type { RawConfig, RawDevice, RawRoute, RawSnmpLevel } from './schema.js';
+import type {
+  AlertmanagerReceiver,
+  Config,
+  DeviceConfig,
+  Endpoint,
+  MaintenanceWindow,
+  NetconfTarget,
+  PagerDutyReceiver,
+  Route,
+  SnmpSecurity,
+  SnmpTarget,
+  WebhookReceiver,
+} from './types.js';
 
 const DEFAULT_INTERVAL_MS = 30_000;
 const DEFAULT_SITE = 'default';
@@ -104,6 +118,82 @@ function resolveDevice(raw: RawConfig, device: RawDevice, index: number, problem
   };
 }
 
+/** Links are built as `${base}/api/...`: no trailing slash. */
+function withoutTrailingSlash(text: string): string {
+  return text.replace(/\/+$/, '');
+}
+
+/** `http://<listen host>:<port>`, brackets around an IPv6 host. */
+function defaultExternalUrl(listen: Endpoint): string {
+  const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
+  return `http://${host}:${listen.port}`;
+}
+
+type RawNotify = RawConfig['notify'];
+
+function pagerdutyOf(raw: RawNotify['pagerduty']): PagerDutyReceiver | undefined {
+  return raw ? { routingKey: raw.routing_key, url: raw.url } : undefined;
+}
+
+function alertmanagerOf(raw: RawNotify['alertmanager']): AlertmanagerReceiver | undefined {
+  return raw ? { urls: raw.urls.map(withoutTrailingSlash), resendMs: raw.resend } : undefined;
+}
+
+function webhookOf(raw: RawNotify['webhook']): WebhookReceiver | undefined {
+  return raw ? { url: raw.url, ...(raw.secret ? { secret: raw.secret } : {}) } : undefined;
+}
+
+/** The receivers of a route or of the defaults, each only when configured. */
+function receiversOf(raw: Pick<RawNotify, 'pagerduty' | 'alertmanager' | 'webhook'>): {
+  pagerduty?: PagerDutyReceiver;
+  alertmanager?: AlertmanagerReceiver;
+  webhook?: WebhookReceiver;
+} {
+  const pagerduty = pagerdutyOf(raw.pagerduty);
+  const alertmanager = alertmanagerOf(raw.alertmanager);
+  const webhook = webhookOf(raw.webhook);
+  return {
+    ...(pagerduty ? { pagerduty } : {}),
+    ...(alertmanager ? { alertmanager } : {}),
+    ...(webhook ? { webhook } : {}),
+  };
+}
+
+function resolveRoute(raw: RawRoute, index: number): Route {
+  const { match } = raw;
+  const unique = (one: string | undefined, many: readonly string[] | undefined) => [
+    ...new Set([...(one === undefined ? [] : [one]), ...(many ?? [])]),
+  ];
+  return {
+    name: raw.name ?? `route ${index + 1}`,
+    sites: unique(match.site, match.sites),
+    devices: unique(match.device, match.devices),
+    ...receiversOf(raw),
+    ...(raw.hours !== undefined ? { hours: raw.hours.trim() } : {}),
+  };
+}
+
+/** Every event type's severity: the defaults with the config's overrides. */
+function severitiesOf(overrides: Readonly<Record<string, Severity>>): Readonly<Record<EventType, Severity>> {
+  const merged: Record<EventType, Severity> = { ...SEVERITY };
+  for (const [type, severity] of Object.entries(overrides)) {
+    if (type in merged) merged[type as EventType] = severity;
+  }
+  return merged;
+}
+
+function maintenanceOf(raw: RawConfig['maintenance']): MaintenanceWindow[] {
+  return raw.map((w) => ({
+    devices: w.devices ?? [],
+    sites: w.sites ?? [],
+    all: w.all === true,
+    cron: w.cron.trim(),
+    durationMs: w.duration,
+    reason: w.reason,
+    tz: w.tz,
+  }));
+}
+
 /** Checks references across the file and builds the resolved `Config`. */
 export function resolveConfig(raw: RawConfig, source: string): Resolved {
   const problems: Problem[] = [];
@@ -111,7 +201,12 @@ export function resolveConfig(raw: RawConfig, source: string): Resolved {
   const { traffic_drop: drop } = raw.detect;
   const config: Config = {
     source,
-    http: { listen: raw.http.listen, ...(raw.http.write_token ? { token: raw.http.write_token } : {}) },
+    http: {
+      listen: raw.http.listen,
+      ...(raw.http.write_token ? { token: raw.http.write_token } : {}),
+      ...(raw.http.read_token ? { readToken: raw.http.read_token } : {}),
+      externalUrl: withoutTrailingSlash(raw.http.external_url ?? defaultExternalUrl(raw.http.listen)),
+    },
     storage: { dir: raw.storage.dir, retentionMs: raw.storage.retention },
     devices,
     ...(raw.traps ? { traps: raw.traps } : {}),
@@ -130,21 +225,17 @@ export function resolveConfig(raw: RawConfig, source: string): Resolved {
       mergeWindowMs: raw.incidents.merge_window,
       leadUpMs: raw.incidents.lead_up,
       quietPeriodMs: raw.incidents.quiet_period,
+      siteStorm: { devices: raw.incidents.site_storm.devices, withinMs: raw.incidents.site_storm.within },
+      flap: { maxPerHour: raw.incidents.flap.max_per_hour },
+      fleet: { share: raw.incidents.fleet.share, withinMs: raw.incidents.fleet.within },
+      severities: severitiesOf(raw.incidents.severities),
     },
+    maintenance: maintenanceOf(raw.maintenance),
     notify: {
       pageOn: raw.notify.page_on,
-      ...(raw.notify.pagerduty
-        ? { pagerduty: { routingKey: raw.notify.pagerduty.routing_key, url: raw.notify.pagerduty.url } }
-        : {}),
-      ...(raw.notify.alertmanager ? { alertmanager: raw.notify.alertmanager } : {}),
-      ...(raw.notify.webhook
-        ? {
-            webhook: {
-              url: raw.notify.webhook.url,
-              ...(raw.notify.webhook.secret ? { secret: raw.notify.webhook.secret } : {}),
-            },
-          }
-        : {}),
+      timeoutMs: raw.notify.timeout,
+      ...receiversOf(raw.notify),
+      routes: raw.notify.routes.map(resolveRoute),
     },
     ...(raw.influx
       ? {

@@ -1,6 +1,6 @@
-import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
-import { EVENT_TYPES } from '../events/event-type.js';
+import { EVENT_TYPES, type EventType, SEVERITIES } from '../events/event-type.js';
+import { cronProblem, isTimeZone, parseWorkingHours } from '../incident/maintenance.js';
 import { parseDuration } from './duration.js';
 import { Secret } from './secret.js';
 
@@ -47,6 +47,28 @@ const listen = z.string({ error: 'expected host:port, such as 127.0.0.1:9877' })
 });
 
 const url = z.url({ error: 'expected an http(s) URL', protocol: /^https?$/ });
+
+/** A base URL others append paths to: no query or fragment. */
+const baseUrl = url.refine((text) => !/[?#]/.test(text), {
+  error: 'must be a base URL, without "?" or "#"',
+});
+
+/** An IANA time zone name this runtime knows. */
+const timeZone = z
+  .string({ error: 'expected a time zone such as UTC or Europe/Amsterdam' })
+  .refine(isTimeZone, {
+    error: (issue) =>
+      `unknown time zone ${JSON.stringify(issue.input)}: use an IANA name such as Europe/Amsterdam, Asia/Singapore or UTC`,
+  });
+
+/**
+ * A refinement on an object that runs even when some of its values are wrong (zod skips object
+ * refinements after inner issues), so "names no receiver" is reported together with a bad URL. The
+ * check must only look at which keys are present.
+ */
+const whenMapping = {
+  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
+} as const;
 
 const name = z
   .string({ error: 'expected a name' })
@@ -166,14 +188,119 @@ const device = z.strictObject({
 
 const ratio = z.number({ error: 'expected a ratio between 0 and 1' }).gt(0).lt(1);
 
+function isEventType(text: string): text is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(text);
+}
+
+/** What pages by default (SPEC "devices.yaml"). */
+export const DEFAULT_PAGE_ON: readonly EventType[] = [
+  'master_switchover',
+  'member_down',
+  'vc_split_brain',
+  'process_crash',
+  'traffic_drop',
+  'device_unreachable',
+  'device_reboot',
+];
+
+const pagerduty = z.strictObject({
+  routing_key: secret,
+  url: url.default('https://events.pagerduty.com/v2/enqueue'),
+});
+
+/**
+ * `urls`: every peer of the Alertmanager cluster (each must get every alert; a load balancer in
+ * front would lose the dedup across peers). `url` (one peer) is the older spelling, read as a
+ * one-element `urls`.
+ */
+const alertmanager = z
+  .strictObject({
+    urls: z
+      .array(baseUrl, { error: 'expected a list of URLs, one per Alertmanager peer' })
+      .min(1, {
+        error: 'names no Alertmanager: list every peer of the cluster, such as [http://127.0.0.1:9093]',
+      })
+      .superRefine((urls, ctx) => {
+        urls.forEach((u, index) => {
+          if (urls.indexOf(u) !== index)
+            ctx.addIssue({ code: 'custom', path: [index], message: `"${u}" is listed twice` });
+        });
+      })
+      .optional(),
+    url: baseUrl.optional(),
+    /** Open incidents are re-sent this often (Alertmanager drops alerts it has not heard of lately). */
+    resend: duration.default(60_000),
+  })
+  .superRefine((am, ctx) => {
+    if (am.urls !== undefined && am.url !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['url'],
+        message: 'give urls (every peer of the cluster) or url (one), not both',
+      });
+    else if (am.urls === undefined && am.url === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['urls'],
+        message: 'is required: list every peer of the Alertmanager cluster, such as [http://127.0.0.1:9093]',
+      });
+  }, whenMapping)
+  .transform(({ urls, url: one, resend }) => ({ urls: urls ?? (one === undefined ? [] : [one]), resend }));
+
+const webhook = z.strictObject({ url, secret: secret.optional() });
+
+/** "Mon-Fri 09:00-18:00 Asia/Singapore": working hours of a route (metadata for the report). */
+const hours = z
+  .string({ error: 'expected working hours such as "Mon-Fri 09:00-18:00 Asia/Singapore"' })
+  .superRefine((text, ctx) => {
+    const parsed = parseWorkingHours(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `invalid hours "${text}": ${parsed.reason}` });
+  });
+
+/** `site`/`device` (one name) and `sites`/`devices` (a list) may be mixed. */
+const routeMatch = z
+  .strictObject({
+    site: name.optional(),
+    sites: z.array(name, { error: 'expected a list of site names' }).min(1).optional(),
+    device: name.optional(),
+    devices: z.array(name, { error: 'expected a list of device names' }).min(1).optional(),
+  })
+  .refine(
+    (m) => m.site !== undefined || m.sites !== undefined || m.device !== undefined || m.devices !== undefined,
+    { error: 'matches nothing: name sites or devices, such as { sites: [eqsin] }', ...whenMapping },
+  );
+
+const route = z
+  .strictObject({
+    name: z
+      .string({ error: 'expected a route name' })
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .refine((text) => !text.includes('/'), { error: 'must not contain "/"' })
+      .optional(),
+    match: routeMatch,
+    pagerduty: pagerduty.optional(),
+    alertmanager: alertmanager.optional(),
+    webhook: webhook.optional(),
+    hours: hours.optional(),
+  })
+  .refine((r) => r.pagerduty !== undefined || r.alertmanager !== undefined || r.webhook !== undefined, {
+    error: 'names no receiver: give it pagerduty, alertmanager or webhook',
+    ...whenMapping,
+  });
+
 export const configSchema = z.strictObject({
   http: z
     .strictObject({
       listen: listen.default({ host: '127.0.0.1', port: 9877 }),
+      /** Base of the links in pages and reports; default http://<listen host>:<port>. */
+      external_url: baseUrl.optional(),
       /** Bearer token for operator actions (POST); without one they are disabled. */
       write_token: secret.optional(),
+      /** Bearer token for reading the API (optional). */
+      read_token: secret.optional(),
     })
-    .default({ listen: { host: '127.0.0.1', port: 9877 } }),
+    .prefault({}),
   storage: z
     .strictObject({
       dir: z.string({ error: 'expected a directory path' }).min(1).default('./data'),
@@ -237,22 +364,71 @@ export const configSchema = z.strictObject({
       merge_window: duration.default(15 * 60_000),
       lead_up: duration.default(30 * 60_000),
       quiet_period: duration.default(10 * 60_000),
+      /** Devices of one site that open incidents within `within` of the first join it as a site incident. */
+      site_storm: z
+        .strictObject({
+          devices: z
+            .number({ error: 'expected a number of devices' })
+            .int({ error: 'expected a whole number of devices' })
+            .min(2, { error: 'a storm takes at least 2 devices' })
+            .default(5),
+          within: duration.default(60_000),
+        })
+        .prefault({}),
+      /** A device that opens more than `max_per_hour` incidents within an hour is flapping. */
+      flap: z
+        .strictObject({
+          max_per_hour: z
+            .number({ error: 'expected a number of incidents' })
+            .int({ error: 'expected a whole number of incidents' })
+            .min(1, { error: 'must be at least 1' })
+            .default(4),
+        })
+        .prefault({}),
+      /** More than `share` of the fleet, across at least two sites, unreachable within `within`: one fleet incident. */
+      fleet: z.strictObject({ share: ratio.default(0.5), within: duration.default(60_000) }).prefault({}),
+      /** Severity overrides per event type: critical and major open incidents. */
+      severities: z
+        .record(
+          z.string().refine((key): boolean => isEventType(key), {
+            error: `must be an event type: ${EVENT_TYPES.join(', ')}`,
+          }),
+          z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }),
+          { error: 'expected a mapping of event type to severity, such as { interface_down: major }' },
+        )
+        .default({}),
     })
-    .default({ merge_window: 15 * 60_000, lead_up: 30 * 60_000, quiet_period: 10 * 60_000 }),
+    .prefault({}),
   notify: z
     .strictObject({
       page_on: z
         .array(z.enum(EVENT_TYPES, { error: `must be an event type: ${EVENT_TYPES.join(', ')}` }))
-        .default(['master_switchover', 'member_down', 'vc_split_brain', 'process_crash', 'traffic_drop']),
-      pagerduty: z
-        .strictObject({ routing_key: secret, url: url.default('https://events.pagerduty.com/v2/enqueue') })
-        .optional(),
-      alertmanager: z.strictObject({ url }).optional(),
-      webhook: z.strictObject({ url, secret: secret.optional() }).optional(),
+        .default([...DEFAULT_PAGE_ON]),
+      /** Deadline of one call to a receiver. */
+      timeout: duration.default(10_000),
+      pagerduty: pagerduty.optional(),
+      alertmanager: alertmanager.optional(),
+      webhook: webhook.optional(),
+      /** First match wins; pages that match no route go to the receivers above. */
+      routes: z
+        .array(route, { error: 'expected a list of routes' })
+        .superRefine((routes, ctx) => {
+          const first = new Map<string, number>();
+          routes.forEach((r, index) => {
+            const routeName = r.name ?? `route ${index + 1}`;
+            const seen = first.get(routeName);
+            if (seen === undefined) first.set(routeName, index);
+            else
+              ctx.addIssue({
+                code: 'custom',
+                path: [index, ...(r.name === undefined ? [] : ['name'])],
+                message: `duplicate route name "${routeName}" (first used by notify.routes[${seen}])`,
+              });
+          });
+        })
+        .default([]),
     })
-    .default({
-      page_on: ['master_switchover', 'member_down', 'vc_split_brain', 'process_crash', 'traffic_drop'],
-    }),
+    .prefault({}),
   /**
    * Maintenance windows: events and incidents are recorded and marked, nothing pages. Parsed and
    * validated here; acted on by incidents and pages.
@@ -263,19 +439,33 @@ export const configSchema = z.strictObject({
         .strictObject({
           devices: z.array(name, { error: 'expected a list of device names' }).min(1).optional(),
           sites: z.array(name, { error: 'expected a list of site names' }).min(1).optional(),
+          all: z.boolean({ error: 'expected true (every device) or false' }).optional(),
           cron: z
             .string({ error: 'expected a cron expression such as "0 2 * * 0"' })
-            // Five fields: node-cron also takes a seconds field, which a maintenance window has no use for.
-            .refine((expr) => expr.trim().split(/\s+/).length === 5 && validateCron(expr), {
-              error:
-                'invalid cron expression: use 5 fields (minute hour day month weekday), such as "0 2 * * 0"',
+            // Five fields: croner also takes seconds and years, which a maintenance window has no use for.
+            .superRefine((expr, ctx) => {
+              const problem = cronProblem(expr);
+              if (problem) ctx.addIssue({ code: 'custom', message: problem });
             }),
           duration,
           reason: z.string({ error: 'expected a reason' }).min(1, { error: 'must not be empty' }),
+          /** The cron expression is read in this time zone. */
+          tz: timeZone.default('UTC'),
         })
-        .refine((w) => w.devices !== undefined || w.sites !== undefined, {
-          error: 'name the devices or sites the window covers',
-        }),
+        .superRefine((w, ctx) => {
+          const named = w.devices !== undefined || w.sites !== undefined;
+          if (w.all === true && named)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['all'],
+              message: 'all: true covers every device: leave out devices and sites',
+            });
+          else if (!named && w.all !== true)
+            ctx.addIssue({
+              code: 'custom',
+              message: 'name the devices or sites the window covers, or all: true',
+            });
+        }, whenMapping),
       { error: 'expected a list of maintenance windows' },
     )
     .default([]),
@@ -295,6 +485,7 @@ export { interfaceGroups, name };
 export type RawConfig = z.output<typeof configSchema>;
 export type RawSnmpLevel = z.output<typeof snmpLevel>;
 export type RawDevice = z.output<typeof device>;
+export type RawRoute = z.output<typeof route>;
 
 /** Keys whose values are secrets: a problem report never echoes their value. */
 export const SECRET_KEYS: ReadonlySet<string> = new Set([
@@ -305,5 +496,6 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'routing_key',
   'token',
   'write_token',
+  'read_token',
   'secret',
 ]);

@@ -32,6 +32,21 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+/** A route pattern is a path, or `/prefix/*` for anything below it. */
+function matches(pattern: string, key: string): boolean {
+  if (!pattern.endsWith('/*')) return pattern === key;
+  const prefix = pattern.slice(0, -1);
+  return key.startsWith(prefix) && key.length > prefix.length;
+}
+
+/** The longest `/prefix/*` route the key (`path` or `METHOD path`) falls under, if any. */
+function prefixRoute(routes: Readonly<Record<string, Handler>>, key: string): Handler | undefined {
+  let best: string | undefined;
+  for (const k of Object.keys(routes))
+    if (k.endsWith('/*') && matches(k, key) && (!best || k.length > best.length)) best = k;
+  return best === undefined ? undefined : routes[best];
+}
+
 export async function startHttpServer(
   listen: Endpoint,
   routes: Readonly<Record<string, Handler>>,
@@ -40,7 +55,8 @@ export async function startHttpServer(
     const path = (request.url ?? '/').split('?')[0] ?? '/';
     const method = request.method ?? 'GET';
     const key = method === 'GET' || method === 'HEAD' ? path : `${method} ${path}`;
-    const handler = Object.hasOwn(routes, key) ? routes[key] : undefined;
+    // Exact routes first; then `/prefix/*` routes (the handler reads the rest from request.url).
+    const handler = Object.hasOwn(routes, key) ? routes[key] : prefixRoute(routes, key);
     const send = (r: HttpResponse) => {
       response.writeHead(r.status, {
         'content-type': r.type,
@@ -50,7 +66,7 @@ export async function startHttpServer(
       response.end(request.method === 'HEAD' ? undefined : r.body);
     };
     if (!handler) {
-      const other = Object.keys(routes).some((k) => k === path || k.endsWith(` ${path}`));
+      const other = Object.keys(routes).some((k) => matches(k.includes(' ') ? (k.split(' ')[1] ?? '') : k, path));
       return send(other ? text(405, 'method not allowed\n') : text(404, 'not found\n'));
     }
     Promise.resolve()

@@ -4,6 +4,7 @@ import type { DeviceConfig } from '../config/types.js';
 import type { DeviceMemory, TrafficMemory } from '../detect/memory.js';
 import type { NetwatchEvent, RecordedEvent } from '../events/event.js';
 import { ExpositionWriter, escapeLabelValue } from './exposition.js';
+import { PagingMetrics } from './paging-metrics.js';
 
 /**
  * netwatch's metrics. Low-cardinality counters (internal and store errors) and the Node process
@@ -26,7 +27,7 @@ export const INTERNAL_ERROR_STAGES = ['detect', 'pipeline', 'poll', 'tick', 'sto
 export type InternalErrorStage = (typeof INTERNAL_ERROR_STAGES)[number];
 
 /** The store operation that failed. */
-export const STORE_OPS = ['commit', 'load', 'query', 'retention', 'open'] as const;
+export const STORE_OPS = ['commit', 'load', 'query', 'retention', 'open', 'outbox', 'note'] as const;
 export type StoreOp = (typeof STORE_OPS)[number];
 
 /** What the event counters read: a journaled event or one read back from the store. */
@@ -71,6 +72,8 @@ export class Metrics {
   readonly #devices = new Map<string, DeviceState>();
   readonly internalErrors: Counter<'stage'>;
   readonly storeErrors: Counter<'op'>;
+  /** Incidents, pages, the outbox. */
+  readonly paging: PagingMetrics;
   #schedule: ScheduleView | undefined;
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
@@ -91,6 +94,7 @@ export class Metrics {
     // at 1 misses that first error, and the first error is the one that matters.
     for (const stage of INTERNAL_ERROR_STAGES) this.internalErrors.inc({ stage }, 0);
     for (const op of STORE_OPS) this.storeErrors.inc({ op }, 0);
+    this.paging = new PagingMetrics(this.registry);
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
 

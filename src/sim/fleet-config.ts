@@ -16,6 +16,8 @@ export interface FleetConfigOptions {
   /** storage.dir and http.listen of the generated config (defaults: ./data, 127.0.0.1:9877). */
   readonly storageDir?: string;
   readonly listen?: string;
+  /** Receivers to page (the scenario's own `notify:` keys win over these). */
+  readonly notify?: Readonly<Record<string, unknown>>;
 }
 
 export function fleetConfig(options: FleetConfigOptions): Record<string, unknown> {
@@ -39,7 +41,11 @@ export function fleetConfig(options: FleetConfigOptions): Record<string, unknown
   });
   const u = SIM_V3_USER;
   // The scenario's own sections win, except that its `defaults` merge with the interval.
-  const { defaults: extraDefaults, ...extra } = scenario?.config ?? {};
+  const { defaults: extraDefaults, notify: extraNotify, ...extra } = scenario?.config ?? {};
+  const notify = {
+    ...(options.notify ?? {}),
+    ...(typeof extraNotify === 'object' && extraNotify !== null ? extraNotify : {}),
+  };
   return {
     ...(options.listen ? { http: { listen: options.listen } } : {}),
     storage: { dir: options.storageDir ?? './data' },
@@ -62,6 +68,7 @@ export function fleetConfig(options: FleetConfigOptions): Record<string, unknown
         }
       : {}),
     devices,
+    ...(Object.keys(notify).length > 0 ? { notify } : {}),
     ...extra,
   };
 }

@@ -1,4 +1,4 @@
-import type { CommitResult, Observation, Store, StoreHealth } from './store.js';
+import type { CommitResult, Correlate, Observation, Store, StoreHealth } from './store.js';
 import { StoreError } from './store.js';
 
 /**
@@ -15,8 +15,22 @@ import { StoreError } from './store.js';
  * dropped and reported: one bad device must not stop the store for the fleet.
  */
 
+/**
+ * One attempt's correlation: `correlate` runs inside the transaction from the correlator's state
+ * as it is now; `adopt` makes its result the state once the commit resolved. A failed attempt is
+ * simply not adopted, and the retry correlates again from the same state.
+ */
+export interface Correlation {
+  readonly correlate: Correlate;
+  readonly adopt: () => void;
+  /** The attempt failed with the store down (fail open: page from memory). */
+  readonly failed?: (batch: readonly Observation[], error: Error) => void;
+}
+
 export interface CommitQueueDeps {
   readonly store: Store;
+  /** Incidents: a fresh correlation per store call (incident/incident-service.ts). */
+  readonly correlation?: () => Correlation;
   /** Every successful commit, including late ones after a retry: what was recorded. */
   readonly onCommitted: (result: CommitResult) => void;
   /** Every failed attempt; `dropped` when observations were given up (bugs, overflow). */
@@ -45,6 +59,8 @@ export class CommitQueue {
   #backoffMs = 0;
   #health: StoreHealth = { ok: true };
   #closed = false;
+  /** A commit is due even with nothing queued: time passed for the correlator (`tick`). */
+  #ticked = false;
 
   constructor(private readonly deps: CommitQueueDeps) {}
 
@@ -69,6 +85,18 @@ export class CommitQueue {
     return done;
   }
 
+  /**
+   * Time passed: the correlator gets a commit (which writes only if incidents changed), batched
+   * with any queued observations. Resolves once that commit was attempted.
+   */
+  tick(): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    this.#ticked = true;
+    const done = new Promise<boolean>((resolve) => this.#waiters.push(resolve));
+    this.#schedule(this.#backoffMs > 0 ? this.#backoffMs : (this.deps.flushDelayMs ?? 10));
+    return done;
+  }
+
   get health(): StoreHealth {
     return this.#health;
   }
@@ -82,7 +110,7 @@ export class CommitQueue {
     this.#cancelTimer?.();
     this.#cancelTimer = undefined;
     await this.#flushing;
-    if (this.#pending.length > 0) await this.#flush();
+    if (this.#pending.length > 0 || this.#ticked) await this.#flush();
     return this.#pending.length === 0;
   }
 
@@ -120,6 +148,7 @@ export class CommitQueue {
     if (this.#flushing) return this.#flushing;
     const batch = this.#pending;
     const waiters = this.#waiters;
+    this.#ticked = false;
     this.#pending = [];
     this.#pendingEvents = 0;
     this.#waiters = [];
@@ -136,7 +165,7 @@ export class CommitQueue {
     };
     this.#flushing = run().finally(() => {
       this.#flushing = undefined;
-      if (this.#pending.length > 0) this.#schedule(Math.max(this.#backoffMs, 0));
+      if (this.#pending.length > 0 || this.#ticked) this.#schedule(Math.max(this.#backoffMs, 0));
     });
     return this.#flushing;
   }
@@ -147,7 +176,13 @@ export class CommitQueue {
     if (outcome.kind === 'stored') return true;
     if (outcome.kind === 'failed') {
       this.#requeue(batch);
+      // Time still has to reach the correlator once the store is back.
+      if (batch.length === 0) this.#ticked = true;
       return false;
+    }
+    if (batch.length === 0) {
+      if (outcome.kind === 'bug') this.deps.onError(outcome.error, []);
+      return true;
     }
     // A bug in some observation: find it by committing one at a time, in order. A store failure
     // on the way puts that one and everything after it back, still in order.
@@ -167,17 +202,20 @@ export class CommitQueue {
     batch: readonly Observation[],
   ): Promise<{ readonly kind: 'stored' | 'failed' } | { readonly kind: 'bug'; readonly error: Error }> {
     let result: Awaited<ReturnType<Store['commit']>>;
+    const correlation = this.deps.correlation?.();
     try {
-      result = await this.deps.store.commit(batch);
+      result = await this.deps.store.commit(batch, correlation?.correlate);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       if (failure instanceof StoreError && failure.retryable) {
         this.#health = { ok: false, reason: failure.message };
         this.deps.onError(failure, []);
+        this.#failOpen(correlation, batch, failure);
         return { kind: 'failed' };
       }
       return { kind: 'bug', error: failure };
     }
+    correlation?.adopt();
     // Outside the try: a throwing listener must not make a stored batch look unstored (and retried).
     try {
       this.deps.onCommitted(result);
@@ -185,6 +223,16 @@ export class CommitQueue {
       this.deps.onError(error instanceof Error ? error : new Error(String(error)), []);
     }
     return { kind: 'stored' };
+  }
+
+  /** The store is down: the correlator still sees these events, so a page can go out from memory. */
+  #failOpen(correlation: Correlation | undefined, batch: readonly Observation[], failure: Error): void {
+    if (!correlation?.failed) return;
+    try {
+      correlation.failed(batch, failure);
+    } catch (error) {
+      this.deps.onError(error instanceof Error ? error : new Error(String(error)), []);
+    }
   }
 
   #requeue(batch: readonly Observation[]): void {

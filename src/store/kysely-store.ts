@@ -4,7 +4,20 @@ import { faultPoint } from '../fault.js';
 import { eventId } from './event-id.js';
 import { memoryWithDefaults, parseStoredJson, serializeMemory } from './memory-codec.js';
 import type { Schema } from './schema.js';
-import type { CommitResult, EventQuery, Observation, Store, StoredMemory } from './store.js';
+import type { Note } from '../incident/incident.js';
+import { toDelivery, toOutboxEntry, toStoredIncident, writeIncidents } from './incident-rows.js';
+import type {
+  CommitResult,
+  Correlate,
+  EventQuery,
+  IncidentQuery,
+  Observation,
+  OutboxEntry,
+  OutboxOutcome,
+  Store,
+  StoredIncident,
+  StoredMemory,
+} from './store.js';
 import { StoreError } from './store.js';
 
 /**
@@ -72,8 +85,11 @@ export class KyselyStore implements Store {
    * so the fact check, the seq and the insert of one device never interleave with another
    * writer's. Ids are `<event time>-<device>-<seq>`: unique by (device, seq), no global counter.
    */
-  commit(batch: readonly Observation[]): Promise<CommitResult> {
-    if (batch.length === 0) return Promise.resolve({ recorded: [], witnessed: [] });
+  commit(batch: readonly Observation[], correlate?: Correlate): Promise<CommitResult> {
+    // Nothing recorded, nothing to correlate but the passing of time: write only if that changed something.
+    const idle = batch.length === 0 ? correlate?.([]) : undefined;
+    if (batch.length === 0 && (!idle || (idle.incidents.length === 0 && idle.outbox.length === 0)))
+      return Promise.resolve({ recorded: [], witnessed: [] });
     const hasEvents = batch.some((o) => o.events.length > 0);
     return this.guard('commit', async () => {
       const result = await this.db.transaction().execute(async (tx) => {
@@ -141,6 +157,11 @@ export class KyselyStore implements Store {
               .execute();
           }
         }
+        const writes = idle ?? correlate?.(recorded);
+        if (writes && (writes.incidents.length > 0 || writes.outbox.length > 0)) {
+          const pages = await writeIncidents(tx, writes, now);
+          if (pages > 0) faultPoint('outbox-before-commit');
+        }
         if (hasEvents) faultPoint('before-commit');
         return { recorded, witnessed };
       });
@@ -180,6 +201,131 @@ export class KyselyStore implements Store {
       }
       const rows = await q.orderBy('time', 'desc').orderBy('n', 'desc').limit(query.limit).execute();
       return rows.reverse().map(toEvent);
+    });
+  }
+
+  queryIncidents(query: IncidentQuery): Promise<readonly StoredIncident[]> {
+    return this.guard('query', async () => {
+      let q = this.db.selectFrom('incidents').selectAll();
+      if (query.open !== undefined) q = q.where('status', query.open ? '=' : '<>', 'open');
+      if (query.since !== undefined) q = q.where('opened_at', '>=', query.since);
+      if (query.until !== undefined) q = q.where('opened_at', '<', query.until);
+      if (query.device !== undefined) q = q.where('devices', 'like', `%${JSON.stringify(query.device)}%`);
+      q = q.orderBy('opened_at', 'desc').orderBy('id', 'desc');
+      if (query.limit !== undefined) q = q.limit(query.limit);
+      const rows = await q.execute();
+      return rows.map(toStoredIncident);
+    });
+  }
+
+  getIncident(id: string): Promise<StoredIncident | undefined> {
+    return this.guard('query', async () => {
+      const row = await this.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toStoredIncident(row) : undefined;
+    });
+  }
+
+  dueOutbox(now: number, limit: number): Promise<readonly OutboxEntry[]> {
+    return this.guard('query', async () => {
+      // Only the oldest undelivered entry of each (incident, receiver): a resolve or an update
+      // never overtakes a trigger that is still being retried.
+      const rows = await this.db
+        .selectFrom('outbox as o')
+        .selectAll('o')
+        .where('o.result', '=', 'pending')
+        .where('o.next_at', '<=', now)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('outbox as p')
+                .select('p.n')
+                .whereRef('p.incident', '=', 'o.incident')
+                .whereRef('p.receiver', '=', 'o.receiver')
+                .where('p.result', '=', 'pending')
+                .whereRef('p.n', '<', 'o.n'),
+            ),
+          ),
+        )
+        .orderBy('o.next_at', 'asc')
+        .orderBy('o.n', 'asc')
+        .limit(limit)
+        .execute();
+      return rows.map(toOutboxEntry);
+    });
+  }
+
+  markOutbox(id: number, outcome: OutboxOutcome): Promise<void> {
+    return this.guard('outbox', async () => {
+      const set =
+        outcome.result === 'accepted'
+          ? { result: 'accepted', accepted_at: outcome.at, reason: null, degraded: outcome.degraded ? 1 : 0 }
+          : outcome.result === 'pending'
+            ? { result: 'pending', next_at: outcome.nextAt, reason: outcome.reason }
+            : { result: 'failed', reason: outcome.reason };
+      await this.db
+        .updateTable('outbox')
+        .set((eb) => ({ ...set, attempts: eb('attempts', '+', 1) }))
+        .where('n', '=', id)
+        .execute();
+    });
+  }
+
+  outboxPending(): Promise<{ readonly count: number; readonly nextAt: number | undefined }> {
+    return this.guard('query', async () => {
+      const row = await this.db
+        .selectFrom('outbox')
+        .select((eb) => [eb.fn.countAll().as('count'), eb.fn.min('next_at').as('next')])
+        .where('result', '=', 'pending')
+        .executeTakeFirst();
+      const next = row?.next;
+      return { count: Number(row?.count ?? 0), nextAt: next === null || next === undefined ? undefined : Number(next) };
+    });
+  }
+
+  deliveries(incident: string) {
+    return this.guard('query', async () => {
+      const rows = await this.db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('incident', '=', incident)
+        .orderBy('n', 'asc')
+        .execute();
+      return rows.map(toDelivery);
+    });
+  }
+
+  addNote(note: Note): Promise<void> {
+    return this.guard('note', async () => {
+      await this.db.insertInto('notes').values(note).execute();
+    });
+  }
+
+  notes(incident: string): Promise<readonly Note[]> {
+    return this.guard('query', async () => {
+      const rows = await this.db
+        .selectFrom('notes')
+        .select(['incident', 'at', 'author', 'text'])
+        .where('incident', '=', incident)
+        .orderBy('n', 'asc')
+        .execute();
+      return rows.map((r) => ({ ...r, at: Number(r.at) }));
+    });
+  }
+
+  getMeta(key: string): Promise<string | undefined> {
+    return this.guard('query', async () => {
+      const row = await this.db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
+      return row?.value;
+    });
+  }
+
+  setMeta(key: string, value: string): Promise<void> {
+    return this.guard('meta', async () => {
+      await this.db
+        .insertInto('meta')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
     });
   }
 

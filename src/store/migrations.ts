@@ -79,6 +79,56 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex('events_type_time').on('events').columns(['type', 'time']).execute();
     },
   },
+  {
+    version: 3,
+    name: 'incidents, outbox, notes',
+    breaking: false,
+    async up(typed, dialect) {
+      const db = typed as AnyDb;
+      const serial = (name: string) =>
+        db.schema.createTable(name).addColumn('n', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        );
+      await db.schema
+        .createTable('incidents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('site', 'text', (c) => c.notNull())
+        .addColumn('devices', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('opened_at', 'bigint', (c) => c.notNull())
+        .addColumn('resolved_at', 'bigint')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('doc', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('incidents_status').on('incidents').columns(['status', 'opened_at']).execute();
+      await db.schema.createIndex('incidents_opened').on('incidents').column('opened_at').execute();
+      await serial('outbox')
+        .addColumn('incident', 'text', (c) => c.notNull())
+        .addColumn('receiver', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('next_at', 'bigint', (c) => c.notNull())
+        .addColumn('attempts', 'bigint', (c) => c.notNull())
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('accepted_at', 'bigint')
+        .addColumn('reason', 'text')
+        .addColumn('degraded', 'bigint', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('lease_until', 'bigint')
+        .addUniqueConstraint('outbox_once', ['incident', 'receiver', 'action', 'seq'])
+        .execute();
+      await db.schema.createIndex('outbox_due').on('outbox').columns(['result', 'next_at']).execute();
+      await serial('notes')
+        .addColumn('incident', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('author', 'text', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('notes_incident').on('notes').column('incident').execute();
+    },
+  },
 ];
 
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

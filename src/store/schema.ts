@@ -54,7 +54,57 @@ export interface MigrationsTable {
   readonly applied_at: number;
 }
 
+export interface IncidentsTable {
+  readonly id: string;
+  readonly site: string;
+  /** JSON array of device names, the first first (`LIKE '%"name"%'` finds a device's). */
+  readonly devices: string;
+  readonly status: string;
+  readonly opened_at: number;
+  readonly resolved_at: number | null;
+  readonly updated_at: number;
+  /** JSON: the Incident (incident/incident.ts), as the API and reports read it. */
+  readonly doc: string;
+  /** JSON: the correlator's private part of it (active impacts, storm and page flags). */
+  readonly state: string;
+}
+
+export interface OutboxTable {
+  readonly n: Generated<number>;
+  readonly incident: string;
+  readonly receiver: string;
+  /** trigger | update | resolve (refreshes are not stored: they are re-sent from open incidents). */
+  readonly action: string;
+  /** 0 for trigger and resolve (one each per incident and receiver); 1, 2… for updates. */
+  readonly seq: number;
+  readonly created_at: number;
+  /** When the next attempt is due. */
+  readonly next_at: number;
+  readonly attempts: number;
+  /** pending | accepted | failed (final). */
+  readonly result: string;
+  readonly accepted_at: number | null;
+  readonly reason: string | null;
+  /** 1 when it was delivered from memory while the store could not be written. */
+  readonly degraded: number;
+  /** JSON: the PageMessage without its delivery id. */
+  readonly message: string;
+  /** Claimed by a sender until then (HA replicas, later). */
+  readonly lease_until: number | null;
+}
+
+export interface NotesTable {
+  readonly n: Generated<number>;
+  readonly incident: string;
+  readonly at: number;
+  readonly author: string;
+  readonly text: string;
+}
+
 export interface Schema {
+  incidents: IncidentsTable;
+  outbox: OutboxTable;
+  notes: NotesTable;
   events: EventsTable;
   device_memory: DeviceMemoryTable;
   device_seq: DeviceSeqTable;

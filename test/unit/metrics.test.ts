@@ -277,7 +277,11 @@ function lintProblems(text: string): string[] {
     const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]/.exec(line);
     if (sample?.[1] && !line.startsWith('#')) {
       const name = sample[1];
-      if (!types.has(name) || !helps.has(name)) problems.push(`${name} sampled without HELP/TYPE`);
+      // A histogram's samples are its family name with _bucket, _sum or _count.
+      const base = /_(bucket|sum|count)$/.test(name) && types.get(name.replace(/_(bucket|sum|count)$/, '')) === 'histogram'
+        ? name.replace(/_(bucket|sum|count)$/, '')
+        : name;
+      if (!types.has(base) || !helps.has(base)) problems.push(`${name} sampled without HELP/TYPE`);
     }
   }
   return problems;

@@ -9,7 +9,8 @@ import { Metrics } from '../../src/metrics/metrics.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { CommitQueue } from '../../src/store/commit-queue.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { type CommitResult, type Observation, type Store, StoreError } from '../../src/store/store.js';
+import { DelegatingStore } from '../../src/store/delegate.js';
+import { type Correlate, type Observation, StoreError } from '../../src/store/store.js';
 import { DetectRun, Lab, TEST_SETTINGS } from '../helpers/lab.js';
 
 /** detect → commit → metrics on a real SQLite store, driven by a fake clock and the fake agent. */
@@ -27,19 +28,14 @@ class CapturingLogger implements Logger {
 }
 
 /** A store that fails like a full disk while `full` is set, and counts what reached it. */
-class FlakyStore implements Store {
+class FlakyStore extends DelegatingStore {
   full = false;
   commits = 0;
-  constructor(readonly inner: Store) {}
-  async commit(batch: readonly Observation[]): Promise<CommitResult> {
+  override async commit(batch: readonly Observation[], correlate?: Correlate) {
     if (this.full) throw new StoreError('store commit failed: disk full: SQLITE_FULL', true);
     this.commits += 1;
-    return this.inner.commit(batch);
+    return this.inner.commit(batch, correlate);
   }
-  loadMemories = () => this.inner.loadMemories();
-  queryEvents: Store['queryEvents'] = (q) => this.inner.queryEvents(q);
-  deleteEventsBefore = (t: number) => this.inner.deleteEventsBefore(t);
-  close = () => this.inner.close();
 }
 
 async function rig(lab = new Lab()) {

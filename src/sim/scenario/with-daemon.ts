@@ -12,8 +12,19 @@ import { createClockTicker } from '../../schedule/ticker.js';
 import { SqliteStore } from '../../store/sqlite-store.js';
 import { fleetConfigYaml } from '../fleet-config.js';
 import type { StampedHappening } from '../happening.js';
+import { buildTimeline } from '../../report/timeline.js';
+import { loadReport } from '../../report/load-report.js';
+import type { IncidentReport } from '../../incident/incident.js';
+import { type PageSink, type ReceivedPage, startPageSink } from '../page-sink.js';
 import { SIM_V3_USER, Simulator } from '../simulator.js';
-import { checkExpectations, type Live, type ObservedEvent, type Verdict } from './expect.js';
+import {
+  checkExpectations,
+  type Live,
+  type ObservedEvent,
+  type ObservedIncident,
+  type ObservedPage,
+  type Verdict,
+} from './expect.js';
 import { preflight } from './preflight.js';
 import { runScenario } from './run.js';
 import type { Scenario, Step } from './types.js';
@@ -38,6 +49,12 @@ export interface ScenarioWithDaemonOptions {
   readonly onHappening?: (happening: StampedHappening) => void;
   /** Witness sources this build produces (default: poll only). */
   readonly live?: Live;
+  /**
+   * Receivers for the daemon's pages (devices.yaml `notify:` keys). Default: a loopback page sink
+   * standing in for PagerDuty (`pages` in the outcome).
+   */
+  readonly notify?: Readonly<Record<string, unknown>>;
+  readonly onPage?: (page: ReceivedPage) => void;
 }
 
 export interface ScenarioOutcome {
@@ -56,6 +73,10 @@ export interface ScenarioOutcome {
   readonly stepErrors: readonly string[];
   /** Requests the simulator answered / ignored. */
   readonly requests: { readonly answered: number; readonly ignored: number };
+  /** Incidents opened during the run, with everything their reports show. */
+  readonly incidents: readonly IncidentReport[];
+  /** What the loopback page sink received (empty when `notify` was given). */
+  readonly pages: readonly ReceivedPage[];
 }
 
 export const POLL_ONLY: Live = { sources: new Set(['poll']) };
@@ -81,7 +102,10 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
   });
   let daemon: Daemon | undefined;
   let store: SqliteStore | undefined;
+  let sink: PageSink | undefined;
   try {
+    if (!options.notify)
+      sink = await startPageSink({ now: () => clock.wallMs(), ...(options.onPage ? { onPage: options.onPage } : {}) });
     const problems = preflight(scenario, simulator.devices);
     if (problems.length > 0) throw new Error(`the scenario cannot run:\n${problems.join('\n')}`);
     const text = fleetConfigYaml({
@@ -90,6 +114,9 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
       snmp: options.snmp ?? 'v2c',
       storageDir: dir,
       listen: '127.0.0.1:0',
+      notify: options.notify ?? {
+        pagerduty: { routing_key: 'netwatch-simulator-page-sink', url: `${sink?.url}/v2/enqueue` },
+      },
     });
     const loaded = loadConfigText(text, `${scenario.name}.devices.yaml`, {});
     if (!loaded.ok)
@@ -108,6 +135,8 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
       ticker: createClockTicker({ clock, onError: (e) => logger.error('tick failed', { error: String(e) }) }),
       calendar: createCronCalendar(),
       store,
+      // Receivers outside the simulation (a real Alertmanager) run on real time.
+      pagerNow: Date.now,
     });
     const happenings: StampedHappening[] = [];
     const stepErrors: string[] = [];
@@ -131,6 +160,14 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
     await daemon.stop();
     daemon = undefined;
     const events = await store.queryEvents({ since: startMs });
+    const reports: IncidentReport[] = [];
+    for (const row of await store.queryIncidents({ since: startMs - 86_400_000 })) {
+      const report = await loadReport(store, loaded.config, row.incident.id);
+      if (report && row.incident.impactStart >= startMs - 3_600_000) reports.push(report);
+    }
+    reports.reverse();
+    const observedIncidents: ObservedIncident[] = reports.map(observeIncident);
+    const observedPages: ObservedPage[] = reports.flatMap(observePages);
     const observed: ObservedEvent[] = events.map((e) => ({
       device: e.device,
       type: e.type,
@@ -142,7 +179,14 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
     return {
       startMs,
       events,
-      verdicts: checkExpectations(scenario, startMs, { events: observed }, options.live ?? POLL_ONLY),
+      verdicts: checkExpectations(
+        scenario,
+        startMs,
+        { events: observed, incidents: observedIncidents, pages: observedPages },
+        options.live ?? POLL_ONLY,
+      ),
+      incidents: reports,
+      pages: sink?.received.slice() ?? [],
       happenings,
       health,
       expectedTraffic: new Set(
@@ -155,8 +199,29 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
     if (daemon) await daemon.stop();
     await store?.close();
     await simulator.close();
+    await sink?.close();
     await removeDir();
   }
+}
+
+/** An incident as `expect: incidents:` matches it: its subject and the labels of its timeline. */
+function observeIncident(report: IncidentReport): ObservedIncident {
+  const { incident } = report;
+  return {
+    ...(incident.scope === 'device' ? { device: incident.devices[0] ?? '' } : {}),
+    site: incident.site,
+    openedMs: incident.openedAt,
+    maintenance: incident.maintenance !== undefined,
+    timeline: buildTimeline(report).map((line) => line.label),
+  };
+}
+
+/** One page per incident that paged (a trigger accepted by some receiver), resolved if a resolve was. */
+function observePages(report: IncidentReport): ObservedPage[] {
+  const { incident, deliveries } = report;
+  if (!deliveries.some((d) => d.action === 'trigger' && d.result === 'accepted')) return [];
+  const resolved = deliveries.some((d) => d.action === 'resolve' && d.result === 'accepted');
+  return [{ ...(incident.scope === 'device' ? { device: incident.devices[0] ?? '' } : {}), site: incident.site, resolved }];
 }
 
 export interface DeviceHealth {

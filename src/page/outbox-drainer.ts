@@ -1,0 +1,322 @@
+import type { Clock } from '../clock.js';
+import { faultPoint } from '../fault.js';
+import type { Incident } from '../incident/incident.js';
+import type { Logger } from '../log.js';
+import type { PagingMetrics } from '../metrics/paging-metrics.js';
+import { printable } from '../text.js';
+import type { OutboxDraft, OutboxEntry, OutboxOutcome, Store } from '../store/store.js';
+import { pageMessage } from './message.js';
+import type { PageMessage, Pager, SendResult } from './pager.js';
+import { nextAttemptDelayMs } from './retry-policy.js';
+
+/**
+ * Delivers the outbox: the one retrier (SPEC.md "Pages"). Entries come from the store (written
+ * with the change that made them due); each is sent by its receiver's Pager, then marked. Order:
+ * the store hands out only the oldest undelivered entry of each (incident, receiver), so a
+ * resolve never overtakes its trigger. Policy: page/retry-policy.ts (backoff with jitter,
+ * Retry-After honoured, capped); a final failure (400) is marked, logged and counted, not retried.
+ *
+ * At least once on the wire, idempotent at the receiver (dedup_key, delivery id): a crash after
+ * a send and before its mark re-sends it after restart. Fail open: when the store cannot be
+ * written, pages handed to `failOpen` are kept in a bounded memory outbox and sent from there
+ * (marked degraded); once the store is back and holds the same entry, it is marked delivered
+ * without a second send.
+ */
+
+export interface DrainerDeps {
+  readonly store: Store;
+  /** Pagers by receiver name (rebuilt on reload). */
+  readonly pagers: () => ReadonlyMap<string, Pager>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: PagingMetrics;
+  /** [0, 1): jitter. */
+  readonly random?: () => number;
+  /** Open incidents that paged, and the Alertmanager receivers to refresh them at (name → interval). */
+  readonly refresh?: () => {
+    readonly incidents: readonly Incident[];
+    readonly receivers: ReadonlyMap<string, number>;
+    readonly receiversOf: (incident: Incident) => readonly string[];
+    readonly externalUrl: string;
+  };
+  readonly timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
+  /** Entries sent at once. */
+  readonly concurrency?: number;
+  /** Memory outbox bound (fail open). */
+  readonly memoryLimit?: number;
+}
+
+interface MemoryEntry {
+  readonly draft: OutboxDraft;
+  attempts: number;
+  nextAt: number;
+  state: 'pending' | 'accepted' | 'failed';
+}
+
+const key = (incident: string, receiver: string, action: string) => `${incident}\u0000${receiver}\u0000${action}`;
+
+/** Longest real-time sleep: the clock may be scaled or stepped; look again at least this often. */
+const MAX_SLEEP_MS = 5_000;
+
+export class OutboxDrainer {
+  #timer: unknown;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+  readonly #memory = new Map<string, MemoryEntry>();
+  /** Receiver name → wall ms of the last refresh round. */
+  readonly #refreshed = new Map<string, number>();
+  #refreshRound = 0;
+
+  constructor(private readonly deps: DrainerDeps) {}
+
+  start(): void {
+    this.#stopped = false;
+    this.nudge();
+  }
+
+  /** Something became due: run now (or right after the run in progress). */
+  nudge(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#cancel();
+    this.#running = this.#loop().finally(() => {
+      this.#running = undefined;
+    });
+  }
+
+  /** Stops the loop after one last attempt at what is due now (SIGTERM: flush the outbox). */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#cancel();
+    await this.#running;
+    await this.runOnce();
+  }
+
+  /** The store is down: these pages go out from memory (deduplicated, bounded). */
+  failOpen(drafts: readonly OutboxDraft[]): void {
+    const limit = this.deps.memoryLimit ?? 1000;
+    for (const draft of drafts) {
+      const k = key(draft.incident, draft.receiver, draft.action);
+      if (this.#memory.has(k)) continue;
+      if (this.#memory.size >= limit) {
+        this.deps.logger.error('memory outbox full: a page made while the store is down is dropped', {
+          incident: draft.incident,
+          receiver: draft.receiver,
+        });
+        continue;
+      }
+      this.#memory.set(k, { draft, attempts: 0, nextAt: draft.createdAt, state: 'pending' });
+      this.deps.logger.warn('store unwritable: paging from memory (fail open)', {
+        incident: draft.incident,
+        receiver: draft.receiver,
+        action: draft.action,
+      });
+    }
+    this.nudge();
+  }
+
+  get memoryPending(): number {
+    let n = 0;
+    for (const m of this.#memory.values()) if (m.state === 'pending') n += 1;
+    return n;
+  }
+
+  async #loop(): Promise<void> {
+    do {
+      this.#again = false;
+      try {
+        await this.runOnce();
+      } catch (error) {
+        this.deps.logger.error('outbox round failed; trying again shortly', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    } while (this.#again && !this.#stopped);
+    if (!this.#stopped) await this.#sleep();
+  }
+
+  async #sleep(): Promise<void> {
+    const { clock } = this.deps;
+    const now = clock.wallMs();
+    let next = now + 60_000 * (clock.speed ?? 1);
+    try {
+      const pending = await this.deps.store.outboxPending();
+      this.deps.metrics.outboxPending.set(pending.count + this.memoryPending);
+      if (pending.nextAt !== undefined) next = Math.min(next, pending.nextAt);
+    } catch {
+      next = Math.min(next, now + 1000);
+    }
+    for (const m of this.#memory.values()) if (m.state === 'pending') next = Math.min(next, m.nextAt);
+    const refresh = this.deps.refresh?.();
+    if (refresh)
+      for (const [receiver, interval] of refresh.receivers)
+        next = Math.min(next, (this.#refreshed.get(receiver) ?? now) + interval);
+    const realMs = Math.min(MAX_SLEEP_MS, Math.max(0, (next - now) / (clock.speed ?? 1)));
+    const timers = this.deps.timers ?? { setTimeout, clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+    this.#timer = timers.setTimeout(() => {
+      this.#timer = undefined;
+      this.nudge();
+    }, realMs);
+  }
+
+  #cancel(): void {
+    if (this.#timer === undefined) return;
+    const timers = this.deps.timers ?? { setTimeout, clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+    timers.clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** One round: memory first (the store may be down), then the store's due entries, then refreshes. */
+  async runOnce(): Promise<number> {
+    const now = this.deps.clock.wallMs();
+    let sent = 0;
+    sent += await this.#drainMemory(now);
+    let due: readonly OutboxEntry[] = [];
+    try {
+      due = await this.deps.store.dueOutbox(now, this.deps.concurrency ?? 32);
+    } catch (error) {
+      this.deps.logger.error('outbox unreadable; pages made before the store failed wait for it', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    await Promise.all(due.map((entry) => this.#deliver(entry)));
+    sent += due.length;
+    sent += await this.#refresh(now);
+    return sent;
+  }
+
+  async #deliver(entry: OutboxEntry): Promise<void> {
+    const { logger, metrics } = this.deps;
+    const remembered = this.#memory.get(key(entry.incident, entry.receiver, entry.action));
+    let outcome: OutboxOutcome;
+    if (remembered?.state === 'accepted') {
+      // Sent from memory while the store was down: recorded now, not sent twice.
+      outcome = { result: 'accepted', at: remembered.nextAt, degraded: true };
+      this.#memory.delete(key(entry.incident, entry.receiver, entry.action));
+    } else {
+      const result = await this.#send(entry.receiver, entry.message);
+      const now = this.deps.clock.wallMs();
+      if (result.ok) {
+        faultPoint('outbox-after-send');
+        outcome = { result: 'accepted', at: now };
+        this.#accepted(entry.receiver, entry.message, entry.attempts + 1, now);
+        if (remembered) this.#memory.delete(key(entry.incident, entry.receiver, entry.action));
+      } else if (result.retryable) {
+        const delay = nextAttemptDelayMs(entry.attempts + 1, result, this.deps.random ?? Math.random);
+        outcome = { result: 'pending', nextAt: now + delay, reason: result.reason };
+        metrics.recordPage(entry.receiver, entry.action, 'retry');
+        logger.warn('page not delivered; retrying', {
+          incident: entry.incident,
+          receiver: entry.receiver,
+          action: entry.action,
+          attempts: entry.attempts + 1,
+          retry_in_s: Math.round(delay / 1000),
+          reason: printable(result.reason),
+        });
+      } else {
+        outcome = { result: 'failed', reason: result.reason };
+        metrics.recordPage(entry.receiver, entry.action, 'failed');
+        logger.error('page refused by the receiver: not retried', {
+          incident: entry.incident,
+          receiver: entry.receiver,
+          action: entry.action,
+          reason: printable(result.reason),
+        });
+      }
+    }
+    try {
+      await this.deps.store.markOutbox(entry.id, outcome);
+    } catch (error) {
+      // Left pending in the store: sent again later (idempotent by dedup_key / delivery id).
+      logger.error('could not record a page delivery; it will be sent again', {
+        incident: entry.incident,
+        receiver: entry.receiver,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  async #send(receiver: string, message: PageMessage): Promise<SendResult> {
+    const pager = this.deps.pagers().get(receiver);
+    if (!pager) return { ok: false, retryable: false, reason: `receiver ${receiver} is no longer configured` };
+    try {
+      return await pager.send(message);
+    } catch (error) {
+      // A pager must not throw; if one does, it is a bug: retry rather than lose the page.
+      return { ok: false, retryable: true, reason: `pager error: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  #accepted(receiver: string, message: PageMessage, attempts: number, now: number): void {
+    this.deps.metrics.recordPage(receiver, message.action, 'accepted');
+    if (message.action === 'trigger') this.deps.metrics.latency.observe(Math.max(0, (now - message.impactStart) / 1000));
+    this.deps.logger.info('page accepted', {
+      incident: message.incident,
+      receiver,
+      action: message.action,
+      attempts,
+      after_impact_s: Math.round((now - message.impactStart) / 1000),
+      ...(message.degraded ? { degraded: true } : {}),
+    });
+  }
+
+  async #drainMemory(now: number): Promise<number> {
+    const due = [...this.#memory.values()].filter((m) => m.state === 'pending' && m.nextAt <= now);
+    await Promise.all(
+      due.map(async (m) => {
+        const { draft } = m;
+        const deliveryId = `${draft.incident}/${draft.receiver}/${draft.action}`;
+        const result = await this.#send(draft.receiver, { ...draft.message, deliveryId });
+        const at = this.deps.clock.wallMs();
+        m.attempts += 1;
+        if (result.ok) {
+          m.state = 'accepted';
+          m.nextAt = at;
+          this.#accepted(draft.receiver, { ...draft.message, deliveryId }, m.attempts, at);
+        } else if (result.retryable) {
+          m.nextAt = at + nextAttemptDelayMs(m.attempts, result, this.deps.random ?? Math.random);
+          this.deps.metrics.recordPage(draft.receiver, draft.action, 'retry');
+        } else {
+          m.state = 'failed';
+          this.deps.metrics.recordPage(draft.receiver, draft.action, 'failed');
+        }
+      }),
+    );
+    return due.length;
+  }
+
+  /** Alertmanager forgets an alert not re-sent before its endsAt: open incidents are refreshed. */
+  async #refresh(now: number): Promise<number> {
+    const refresh = this.deps.refresh?.();
+    if (!refresh) return 0;
+    let sent = 0;
+    for (const [receiver, interval] of refresh.receivers) {
+      const last = this.#refreshed.get(receiver);
+      if (last === undefined) {
+        this.#refreshed.set(receiver, now);
+        continue;
+      }
+      if (now < last + interval) continue;
+      this.#refreshed.set(receiver, now);
+      this.#refreshRound += 1;
+      const round = this.#refreshRound;
+      const targets = refresh.incidents.filter((i) => refresh.receiversOf(i).includes(receiver));
+      const results = await Promise.all(
+        targets.map((incident) =>
+          this.#send(receiver, {
+            ...pageMessage(incident, 'trigger', refresh.externalUrl),
+            action: 'refresh',
+            deliveryId: `${incident.id}/${receiver}/refresh-${round}`,
+          }),
+        ),
+      );
+      for (const r of results) this.deps.metrics.recordPage(receiver, 'refresh', r.ok ? 'accepted' : r.retryable ? 'retry' : 'failed');
+      sent += targets.length;
+    }
+    return sent;
+  }
+}
