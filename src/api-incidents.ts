@@ -135,7 +135,7 @@ export function incidentRoutes(deps: IncidentApiDeps): Record<string, (request: 
         const report = await loadReport(store, deps.config(), id);
         if (!report) return json(404, { error: `no incident ${id}` });
         if (format !== undefined) {
-          const rendered = renderReport(format as ReportFormat, report);
+          const rendered = renderReport(format as ReportFormat, report, { pageOn: deps.config().notify.pageOn });
           return { status: 200, type: rendered.type, body: rendered.body };
         }
         return json(200, {

@@ -173,15 +173,6 @@ export const md = template('md', escapeMarkdown);
 /** Wikitext line builder: `wiki\`* ${time} ${text}\`` escapes every value. */
 export const wiki = template('wiki', escapeWikitext);
 
-export function joinMarkup<F extends MarkupFormat>(
-  parts: readonly Markup<F>[],
-  separator: Markup<F>,
-): Markup<F> | undefined {
-  const [first] = parts;
-  if (first === undefined) return undefined;
-  return markup(first[BRAND], parts.map((p) => p.text).join(separator.text));
-}
-
 /** The text of a whole document: its lines joined, ending with one newline. */
 export function documentText<F extends MarkupFormat>(lines: readonly Markup<F>[]): string {
   return `${lines.map((l) => l.text).join('\n')}\n`;

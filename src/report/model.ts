@@ -6,7 +6,7 @@ import { actionables, type Conclusions, conclusions } from './review.js';
 import { type Question, scorecard } from './scorecard.js';
 import { listText, type Summary, summarize } from './summary.js';
 import { buildTimeline, deliveryText, eventSources, type TimelineLine } from './timeline.js';
-import { formatDuration, formatLatency, isoUtc, utcDateTime, utcDay } from './units.js';
+import { formatDuration, formatLatency, isoUtc, utcClock, utcDateTime, utcDay } from './units.js';
 
 /**
  * Everything a report says, format-neutral: built once from an IncidentReport, then written as
@@ -260,6 +260,11 @@ export function metadataRows(model: ReportModel): { readonly field: string; read
     { field: 'Marks', value: model.marks.length === 0 ? 'none' : model.marks.join('; ') },
     { field: 'Task', value: 'TODO: create a task and link it' },
   ];
+}
+
+/** Times as the timeline shows them: HH:MM:SS within one UTC day, full ISO otherwise. */
+export function timeFormat(model: ReportModel): (ms: number) => string {
+  return model.day === undefined ? (ms) => isoUtc(ms).replace(/\.\d{3}Z$/, 'Z') : utcClock;
 }
 
 /** How each kind of alert reads after its time (md and wiki write the same words). */

@@ -7,10 +7,10 @@ import {
   metadataRows,
   type ReportModel,
   type ReportOptions,
+  timeFormat,
 } from './model.js';
 import { answerText } from './scorecard.js';
 import type { TimelineKind, TimelineLine } from './timeline.js';
-import { isoUtc, utcClock } from './units.js';
 
 /**
  * The report as GitHub-flavoured Markdown, in the shape of Wikimedia's incident report template.
@@ -22,11 +22,6 @@ type Line = Markup<'md'>;
 
 /** A kind's remark after its label ("(lead-up)"); other kinds need none. */
 const KIND_REMARK: Partial<Record<TimelineKind, string>> = { lead_up: 'lead-up' };
-
-/** Times as the timeline shows them: HH:MM:SS within one UTC day, full ISO otherwise. */
-export function timeFormat(model: ReportModel): (ms: number) => string {
-  return model.day === undefined ? (ms) => isoUtc(ms).replace(/\.\d{3}Z$/, 'Z') : utcClock;
-}
 
 function timelineLine(line: TimelineLine, time: (ms: number) => string): Line {
   const remark = KIND_REMARK[line.kind];

@@ -7,8 +7,8 @@ import {
   metadataRows,
   type ReportModel,
   type ReportOptions,
+  timeFormat,
 } from './model.js';
-import { timeFormat } from './render-md.js';
 import { answerText } from './scorecard.js';
 import type { TimelineKind, TimelineLine } from './timeline.js';
 

@@ -76,11 +76,15 @@ const TIE_ORDER = {
  * not news to a reader: it is counted in metrics, not listed.
  */
 const PAGE_LINE = {
-  trigger: { label: 'PAGED', sinceImpact: true },
-  update: { label: 'PAGE UPDATED', sinceImpact: false },
-  resolve: { label: 'RESOLVE SENT', sinceImpact: false },
+  trigger: { label: 'PAGED', sinceImpact: true, tie: TIE_ORDER.paged },
+  update: { label: 'PAGE UPDATED', sinceImpact: false, tie: TIE_ORDER.paged },
+  // A resolve is sent because the incident resolved: after RESOLVED, even within the same ms.
+  resolve: { label: 'RESOLVE SENT', sinceImpact: false, tie: TIE_ORDER.resolved + 1 },
   refresh: undefined,
-} satisfies Record<PageAction, { readonly label: string; readonly sinceImpact: boolean } | undefined>;
+} satisfies Record<
+  PageAction,
+  { readonly label: string; readonly sinceImpact: boolean; readonly tie: number } | undefined
+>;
 
 /** The sources that saw an event, first first and each once: "syslog, trap". */
 export function eventSources(event: RecordedEvent): string {
@@ -125,10 +129,10 @@ export function deliveryText(delivery: Delivery, impactStart: number): string {
   return outcome[delivery.result]();
 }
 
-function deliveryLine(delivery: Delivery, impactStart: number): TimelineLine | undefined {
+function deliveryLine(delivery: Delivery, impactStart: number): Ranked | undefined {
   const shape = PAGE_LINE[delivery.action];
   if (shape === undefined) return undefined;
-  return {
+  const line: TimelineLine = {
     // A page counts from when the receiver took it; until then, from when it became due.
     at: delivery.acceptedAt ?? delivery.createdAt,
     kind: 'paged',
@@ -136,6 +140,7 @@ function deliveryLine(delivery: Delivery, impactStart: number): TimelineLine | u
     text: deliveryText(delivery, impactStart),
     receiver: delivery.receiver,
   };
+  return { line, tie: shape.tie };
 }
 
 function noteLine(note: Note): TimelineLine {
@@ -149,18 +154,24 @@ function noteLine(note: Note): TimelineLine {
   };
 }
 
+/** A line and its place among lines of the same millisecond. */
+interface Ranked {
+  readonly line: TimelineLine;
+  readonly tie: number;
+}
+
+const ranked = (line: TimelineLine): Ranked => ({ line, tie: TIE_ORDER[line.kind] });
+
 /** The timeline of an incident report, in time order (ties: see TIE_ORDER). */
 export function buildTimeline(report: IncidentReport): TimelineLine[] {
   const { incident } = report;
   const lines = [
-    ...incident.entries.map(entryLine),
+    ...incident.entries.map((e) => ranked(entryLine(e))),
     ...report.deliveries.flatMap((d) => deliveryLine(d, incident.impactStart) ?? []),
-    ...report.notes.map(noteLine),
+    ...report.notes.map((n) => ranked(noteLine(n))),
   ];
   return lines
-    .map((line, index) => ({ line, index }))
-    .sort(
-      (a, b) => a.line.at - b.line.at || TIE_ORDER[a.line.kind] - TIE_ORDER[b.line.kind] || a.index - b.index,
-    )
+    .map((item, index) => ({ ...item, index }))
+    .sort((a, b) => a.line.at - b.line.at || a.tie - b.tie || a.index - b.index)
     .map(({ line }) => line);
 }

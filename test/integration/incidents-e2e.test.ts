@@ -69,7 +69,8 @@ describe('eqsin-2022 pages once and writes the timeline (real Alertmanager, loop
     expect(i, labels.join(' → ')).toBe(order.length);
     expect(lines.find((l) => l.label === 'interface_up')?.kind).toBe('lead_up');
     expect(report.incident.status).toBe('resolved');
-    expect(lines.at(-1)?.kind, labels.join(' → ')).toBe('resolved');
+    // …then resolved, after OUTAGE ENDS (the resolve pages follow it).
+    expect(labels.indexOf('RESOLVED'), labels.join(' → ')).toBeGreaterThan(labels.indexOf('OUTAGE ENDS'));
   });
 
   it('PagerDuty: one trigger with the incident ID as dedup_key, one resolve, each a valid Events v2 request', () => {

@@ -93,7 +93,7 @@ describe('buildTimeline', () => {
     });
   });
 
-  it('same millisecond: OUTAGE BEGINS before the events at its onset, PAGED after the event, OUTAGE ENDS after the recovery', () => {
+  it('same millisecond: OUTAGE BEGINS before the events at its onset, PAGED after the event, OUTAGE ENDS after the recovery, RESOLVE SENT after RESOLVED', () => {
     const base = eqsinIncident();
     // The correlator may write the drop before OUTAGE BEGINS (it learns the onset from the drop).
     const shuffled = [...base.entries].reverse();
@@ -110,6 +110,15 @@ describe('buildTimeline', () => {
       .filter((l) => l.at === at('04:54:32.000'))
       .map((l) => l.label);
     expect(end).toEqual(['traffic_recovered', 'OUTAGE ENDS']);
+    const resolvedAt = at('05:04:32.000');
+    const resolveSameMs = buildTimeline(
+      eqsinReport({
+        deliveries: [delivery({ action: 'resolve', createdAt: resolvedAt, acceptedAt: resolvedAt })],
+      }),
+    )
+      .filter((l) => l.at === resolvedAt)
+      .map((l) => l.label);
+    expect(resolveSameMs).toEqual(['RESOLVED', 'RESOLVE SENT']);
   });
 
   it('PAGED: accepted with its latency from impact, failed with the reason, pending at its due time', () => {
