@@ -75,9 +75,19 @@ const field = (body: unknown, key: string): string | undefined => {
 };
 
 /** Author names and notes are people's text: bounded, control characters out (escaped on output anyway). */
-const clean = (value: string, max: number) => value.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').slice(0, max).trim();
+const clean = (value: string, max: number) =>
+  [...value]
+    .filter((c) => {
+      const code = c.codePointAt(0) ?? 0;
+      return code === 0x0a || code === 0x09 || (code >= 0x20 && code !== 0x7f);
+    })
+    .join('')
+    .slice(0, max)
+    .trim();
 
-export function incidentRoutes(deps: IncidentApiDeps): Record<string, (request: IncomingMessage) => Promise<HttpResponse>> {
+export function incidentRoutes(
+  deps: IncidentApiDeps,
+): Record<string, (request: IncomingMessage) => Promise<HttpResponse>> {
   const { store } = deps;
   const guarded = async (fn: () => Promise<HttpResponse>): Promise<HttpResponse> => {
     try {
@@ -121,7 +131,10 @@ export function incidentRoutes(deps: IncidentApiDeps): Record<string, (request: 
           ...(device !== null ? { device } : {}),
           limit,
         });
-        return json(200, rows.map((r) => incidentSummary(r.incident)));
+        return json(
+          200,
+          rows.map((r) => incidentSummary(r.incident)),
+        );
       }),
     '/api/incidents/*': (request) =>
       guarded(async () => {
@@ -131,11 +144,15 @@ export function incidentRoutes(deps: IncidentApiDeps): Record<string, (request: 
         const id = match?.[1] ?? '';
         const format = match?.[2];
         if (format !== undefined && !(REPORT_FORMATS as readonly string[]).includes(format))
-          return json(404, { error: `reports come as ${REPORT_FORMATS.map((f) => `report.${f}`).join(', ')}` });
+          return json(404, {
+            error: `reports come as ${REPORT_FORMATS.map((f) => `report.${f}`).join(', ')}`,
+          });
         const report = await loadReport(store, deps.config(), id);
         if (!report) return json(404, { error: `no incident ${id}` });
         if (format !== undefined) {
-          const rendered = renderReport(format as ReportFormat, report, { pageOn: deps.config().notify.pageOn });
+          const rendered = renderReport(format as ReportFormat, report, {
+            pageOn: deps.config().notify.pageOn,
+          });
           return { status: 200, type: rendered.type, body: rendered.body };
         }
         return json(200, {
@@ -152,7 +169,8 @@ export function incidentRoutes(deps: IncidentApiDeps): Record<string, (request: 
     'POST /api/incidents/*': (request) => {
       const path = decodeURIComponent(new URL(request.url ?? '/', 'http://netwatch').pathname);
       const match = /^\/api\/incidents\/(.+)\/(notes|ack|resolve)$/.exec(path);
-      if (!match) return Promise.resolve(json(404, { error: 'POST to /api/incidents/{id}/notes, /ack or /resolve' }));
+      if (!match)
+        return Promise.resolve(json(404, { error: 'POST to /api/incidents/{id}/notes, /ack or /resolve' }));
       const id = match[1] as string;
       const action = match[2] as 'notes' | 'ack' | 'resolve';
       return write(request, async (body, author) => {
@@ -195,7 +213,11 @@ export function incidentRoutes(deps: IncidentApiDeps): Record<string, (request: 
           author,
         };
         await deps.actions.silence(silence);
-        return json(201, { ...silence, from: new Date(now).toISOString(), until: new Date(silence.until).toISOString() });
+        return json(201, {
+          ...silence,
+          from: new Date(now).toISOString(),
+          until: new Date(silence.until).toISOString(),
+        });
       }),
   };
 }

@@ -62,13 +62,14 @@ function summarize(device: DeviceConfig, result: PollResult | undefined) {
   };
 }
 
-
 export function apiRoutes(deps: ApiDeps): Record<string, Handler> {
   const { metrics, store, queue } = deps;
-  const readable = (handler: Handler): Handler => (request) =>
-    authorized(request, deps.config().http.readToken) === 'denied'
-      ? json(401, { error: 'a valid bearer token (http.read_token) is required' })
-      : handler(request);
+  const readable =
+    (handler: Handler): Handler =>
+    (request) =>
+      authorized(request, deps.config().http.readToken) === 'denied'
+        ? json(401, { error: 'a valid bearer token (http.read_token) is required' })
+        : handler(request);
   const incidents = Object.fromEntries(
     Object.entries(
       incidentRoutes({

@@ -7,8 +7,13 @@ import { storageDirOf } from './config/storage.js';
 import type { Config, DeviceConfig, SnmpSecurity } from './config/types.js';
 import { detectSettingsOf } from './detect/settings.js';
 import { type Handler, type HttpServer, startHttpServer } from './http/server.js';
+import { IncidentService } from './incident/incident-service.js';
+import type { Silence } from './incident/maintenance.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics/metrics.js';
+import { OutboxDrainer } from './page/outbox-drainer.js';
+import { buildPagers, refreshIntervals } from './page/pagers.js';
+import { receiversFor } from './page/routing.js';
 import { Pipeline } from './pipeline.js';
 import { Poller } from './poller.js';
 import type { Calendar } from './schedule/calendar.js';
@@ -18,11 +23,6 @@ import { createNetSnmpConnector } from './snmp/net-snmp-connector.js';
 import { createResolver } from './snmp/resolve-host.js';
 import type { SnmpConnector } from './snmp/types.js';
 import { UdpMux } from './snmp/udp-mux.js';
-import { IncidentService } from './incident/incident-service.js';
-import type { Silence } from './incident/maintenance.js';
-import { OutboxDrainer } from './page/outbox-drainer.js';
-import { buildPagers, refreshIntervals } from './page/pagers.js';
-import { receiversFor } from './page/routing.js';
 import { CommitQueue } from './store/commit-queue.js';
 import { lockStorage } from './store/daemon-lock.js';
 import { identityOf } from './store/identity.js';
@@ -113,7 +113,13 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
     onIncidents: (written) => {
       metrics.paging.incidentsOpen.set(incidents.openIncidents().length);
       for (const i of written)
-        logger.info('incident', { id: i.id, status: i.status, scope: i.scope, devices: i.devices.join(','), title: printable(i.title) });
+        logger.info('incident', {
+          id: i.id,
+          status: i.status,
+          scope: i.scope,
+          devices: i.devices.join(','),
+          title: printable(i.title),
+        });
     },
   });
   metrics.paging.incidentsOpen.set(incidents.openIncidents().length);

@@ -66,7 +66,9 @@ export async function startHttpServer(
       response.end(request.method === 'HEAD' ? undefined : r.body);
     };
     if (!handler) {
-      const other = Object.keys(routes).some((k) => matches(k.includes(' ') ? (k.split(' ')[1] ?? '') : k, path));
+      const other = Object.keys(routes).some((k) =>
+        matches(k.includes(' ') ? (k.split(' ')[1] ?? '') : k, path),
+      );
       return send(other ? text(405, 'method not allowed\n') : text(404, 'not found\n'));
     }
     Promise.resolve()

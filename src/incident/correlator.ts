@@ -137,7 +137,10 @@ export function correlate(
   return work.result();
 }
 
-type Handler<K extends CorrelatorInput['kind']> = (work: Work, input: Extract<CorrelatorInput, { kind: K }>) => void;
+type Handler<K extends CorrelatorInput['kind']> = (
+  work: Work,
+  input: Extract<CorrelatorInput, { kind: K }>,
+) => void;
 
 const HANDLERS: { readonly [K in CorrelatorInput['kind']]: Handler<K> } = {
   event: (work, input) => work.event(input.event),
@@ -195,7 +198,12 @@ class Work {
     this.changed.add(tracked.incident.id);
   }
 
-  page(tracked: Tracked, action: Exclude<PageAction, 'refresh'>, at: number, remarks: readonly string[] = []): void {
+  page(
+    tracked: Tracked,
+    action: Exclude<PageAction, 'refresh'>,
+    at: number,
+    remarks: readonly string[] = [],
+  ): void {
     this.pages.push({ kind: 'page', incident: tracked.incident, action, at, remarks });
   }
 
@@ -254,10 +262,20 @@ class Work {
       .map((e) => eventEntry('lead_up', e));
     const marks: IncidentEntry[] = [];
     if (maintenance)
-      marks.push(entry(event.time, 'marked', `Inside maintenance window: ${maintenance.reason} (until ${iso(maintenance.until)}); recorded, not paged`));
+      marks.push(
+        entry(
+          event.time,
+          'marked',
+          `Inside maintenance window: ${maintenance.reason} (until ${iso(maintenance.until)}); recorded, not paged`,
+        ),
+      );
     if (flapping)
       marks.push(
-        entry(event.time, 'marked', `${event.device} is flapping: ${before.length + 1} incidents within an hour; this one pages once, then updates`),
+        entry(
+          event.time,
+          'marked',
+          `${event.device} is flapping: ${before.length + 1} incidents within an hour; this one pages once, then updates`,
+        ),
       );
     const incident: Incident = {
       id,
@@ -330,7 +348,10 @@ class Work {
         scope: fleetWide ? 'fleet' : 'site',
         devices,
         title,
-        entries: sortEntries([...incident.entries, entry(event.time, 'marked', `${event.device} joins: ${title}`)]),
+        entries: sortEntries([
+          ...incident.entries,
+          entry(event.time, 'marked', `${event.device} joins: ${title}`),
+        ]),
       },
       lastJoinAt: Math.max(tracked.lastJoinAt, event.time),
     };
@@ -356,7 +377,9 @@ class Work {
       impactStart = Math.min(impactStart, event.time);
       lastImpactAt = Math.max(lastImpactAt, event.time);
       if (incident.impactEnd !== undefined && event.time > incident.impactEnd)
-        entries.push(entry(event.time, 'reopened', 'Impact returned within the quiet period: the outage goes on'));
+        entries.push(
+          entry(event.time, 'reopened', 'Impact returned within the quiet period: the outage goes on'),
+        );
       // Keyed by device too: in a site incident, one switch coming back ends only its own outage.
       const lasting = lastingKey(event);
       const key = lasting === undefined ? undefined : `${event.device}|${lasting}`;
@@ -368,7 +391,11 @@ class Work {
       if (isRebaselined(event)) {
         settled = true;
         entries.push(
-          entry(event.time, 'marked', 'Traffic settled at a new level: the incident stays open until an operator resolves it'),
+          entry(
+            event.time,
+            'marked',
+            'Traffic settled at a new level: the incident stays open until an operator resolves it',
+          ),
         );
       } else {
         delete active[ended];
@@ -432,7 +459,10 @@ class Work {
         const next: Tracked = {
           ...tracked,
           paged: true,
-          incident: { ...incident, entries: sortEntries([...incident.entries, entry(incident.maintenance.until, 'marked', text)]) },
+          incident: {
+            ...incident,
+            entries: sortEntries([...incident.entries, entry(incident.maintenance.until, 'marked', text)]),
+          },
         };
         this.put(next);
         this.page(next, 'trigger', now, ['impact outlasted the maintenance window']);
@@ -498,7 +528,7 @@ class Work {
 
   ack(id: string, author: string, now: number): void {
     const tracked = this.incidents.get(id);
-    if (!tracked || tracked.incident.status !== 'open' || tracked.incident.acked) return;
+    if (tracked?.incident.status !== 'open' || tracked.incident.acked) return;
     const { incident } = tracked;
     this.put({
       ...tracked,
@@ -512,7 +542,7 @@ class Work {
 
   resolveByHand(id: string, author: string, now: number): void {
     const tracked = this.incidents.get(id);
-    if (!tracked || tracked.incident.status !== 'open') return;
+    if (tracked?.incident.status !== 'open') return;
     this.close(tracked, now, author, `Resolved by ${author}`);
   }
 }
@@ -551,19 +581,51 @@ function sortEntries(entries: readonly IncidentEntry[]): IncidentEntry[] {
   return entries
     .map((e, i) => ({ e, i }))
     .sort(
-      (a, b) => a.e.at - b.e.at || ORDER[a.e.kind] - ORDER[b.e.kind] || onsetFirst(a.e) - onsetFirst(b.e) || a.i - b.i,
+      (a, b) =>
+        a.e.at - b.e.at ||
+        ORDER[a.e.kind] - ORDER[b.e.kind] ||
+        onsetFirst(a.e) - onsetFirst(b.e) ||
+        a.i - b.i,
     )
     .map(({ e }) => e);
 }
 
 /** The entries with OUTAGE BEGINS at `start` and OUTAGE ENDS at `end` (or none while active). */
-function withOutage(entries: readonly IncidentEntry[], start: number, end: number | undefined): IncidentEntry[] {
+function withOutage(
+  entries: readonly IncidentEntry[],
+  start: number,
+  end: number | undefined,
+): IncidentEntry[] {
   const rest = entries.filter((e) => e.kind !== 'outage_begins' && e.kind !== 'outage_ends');
-  const marks = [entry(start, 'outage_begins', 'OUTAGE BEGINS')];
-  if (end !== undefined) marks.push(entry(end, 'outage_ends', 'OUTAGE ENDS'));
+  const impacts = rest.filter(
+    (e) => e.kind === 'event' && e.event && IMPACT_SEVERITIES.has(e.event.severity),
+  );
+  const first = impacts.find((e) => e.at === start)?.event;
+  const last = [...impacts].reverse().find((e) => e.at <= (end ?? 0))?.event;
+  const ender =
+    end === undefined
+      ? undefined
+      : rest.find((e) => e.at === end && e.event && endedKey(e.event) !== undefined)?.event;
+  const marks = [
+    entry(start, 'outage_begins', first ? `first impact: ${first.type} on ${first.device}` : 'first impact'),
+  ];
+  if (end !== undefined)
+    marks.push(
+      entry(
+        end,
+        'outage_ends',
+        ender
+          ? `impact over: ${ender.type} on ${ender.device}`
+          : last
+            ? `last impact: ${last.type} on ${last.device}`
+            : 'impact over',
+      ),
+    );
   // Lead-up is what came before the outage: an entry dated after OUTAGE BEGINS moved there
   // is an event of the incident now.
-  const moved = rest.map((e) => (e.kind === 'lead_up' && e.at > start && e.event ? { ...e, kind: 'event' as const } : e));
+  const moved = rest.map((e) =>
+    e.kind === 'lead_up' && e.at > start && e.event ? { ...e, kind: 'event' as const } : e,
+  );
   return sortEntries([...moved, ...marks]);
 }
 

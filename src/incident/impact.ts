@@ -1,5 +1,5 @@
-import type { EventType, Severity } from '../events/event-type.js';
 import type { RecordedEvent } from '../events/event.js';
+import type { EventType, Severity } from '../events/event-type.js';
 
 /**
  * What an event means for an incident's impact, as data. Pure.

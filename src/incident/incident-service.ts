@@ -60,7 +60,10 @@ export class IncidentService {
     const open = await store.queryIncidents({ open: true });
     const recentIncidents = await store.queryIncidents({ since: now - 2 * DAY });
     const events = await store.queryEvents({ since: now - settings.leadUpMs });
-    return new IncidentService(deps, restoreState([...open, ...recentIncidents], events, now, settings.mergeWindowMs));
+    return new IncidentService(
+      deps,
+      restoreState([...open, ...recentIncidents], events, now, settings.mergeWindowMs),
+    );
   }
 
   get state(): CorrelatorState {
@@ -220,10 +223,15 @@ export function restoreState(
       for (const d of incident.devices) if (!openOf.has(d)) lateOf.set(d, incident.id);
     }
   }
-  for (const [device, times] of opened) opened.set(device, times.sort((a, b) => a - b));
+  for (const [device, times] of opened)
+    opened.set(
+      device,
+      times.sort((a, b) => a - b),
+    );
   const recent = new Map<string, RecordedEvent[]>();
   // In the order the correlator saw them: each device's store sequence.
-  for (const e of [...events].sort((a, b) => a.seq - b.seq)) recent.set(e.device, [...(recent.get(e.device) ?? []), e]);
+  for (const e of [...events].sort((a, b) => a.seq - b.seq))
+    recent.set(e.device, [...(recent.get(e.device) ?? []), e]);
   for (const d of openOf.keys()) lateOf.delete(d);
   return { ...state, incidents, openOf, lateOf, recent, opened, ids };
 }

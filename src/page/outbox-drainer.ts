@@ -3,8 +3,8 @@ import { faultPoint } from '../fault.js';
 import type { Incident } from '../incident/incident.js';
 import type { Logger } from '../log.js';
 import type { PagingMetrics } from '../metrics/paging-metrics.js';
-import { printable } from '../text.js';
 import type { OutboxDraft, OutboxEntry, OutboxOutcome, Store } from '../store/store.js';
+import { printable } from '../text.js';
 import { pageMessage } from './message.js';
 import type { PageMessage, Pager, SendResult } from './pager.js';
 import { nextAttemptDelayMs } from './retry-policy.js';
@@ -53,7 +53,8 @@ interface MemoryEntry {
   state: 'pending' | 'accepted' | 'failed';
 }
 
-const key = (incident: string, receiver: string, action: string) => `${incident}\u0000${receiver}\u0000${action}`;
+const key = (incident: string, receiver: string, action: string) =>
+  `${incident}\u0000${receiver}\u0000${action}`;
 
 /** Longest real-time sleep: the clock may be scaled or stepped; look again at least this often. */
 const MAX_SLEEP_MS = 5_000;
@@ -99,9 +100,21 @@ export class OutboxDrainer {
   /** The store is down: these pages go out from memory (deduplicated, bounded). */
   failOpen(drafts: readonly OutboxDraft[]): void {
     const limit = this.deps.memoryLimit ?? 1000;
+    // Each failed commit hands over every page its queued events make due (this outage's pages).
+    const current = new Set(drafts.map((d) => key(d.incident, d.receiver, d.action)));
     for (const draft of drafts) {
       const k = key(draft.incident, draft.receiver, draft.action);
       if (this.#memory.has(k)) continue;
+      if (this.#memory.size >= limit) {
+        // A page already sent (or refused) is kept only to spare a second send once the store
+        // records it; one the store never recorded (an earlier outage) must not crowd out a new
+        // page. This outage's own pages stay, or they would be sent again on the next hand-over.
+        for (const [old, m] of this.#memory)
+          if (m.state !== 'pending' && !current.has(old)) {
+            this.#memory.delete(old);
+            break;
+          }
+      }
       if (this.#memory.size >= limit) {
         this.deps.logger.error('memory outbox full: a page made while the store is down is dropped', {
           incident: draft.incident,
@@ -156,7 +169,10 @@ export class OutboxDrainer {
       for (const [receiver, interval] of refresh.receivers)
         next = Math.min(next, (this.#refreshed.get(receiver) ?? now) + interval);
     const realMs = Math.min(MAX_SLEEP_MS, Math.max(0, (next - now) / (clock.speed ?? 1)));
-    const timers = this.deps.timers ?? { setTimeout, clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+    const timers = this.deps.timers ?? {
+      setTimeout,
+      clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+    };
     this.#timer = timers.setTimeout(() => {
       this.#timer = undefined;
       this.nudge();
@@ -165,7 +181,10 @@ export class OutboxDrainer {
 
   #cancel(): void {
     if (this.#timer === undefined) return;
-    const timers = this.deps.timers ?? { setTimeout, clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+    const timers = this.deps.timers ?? {
+      setTimeout,
+      clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+    };
     timers.clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -198,13 +217,15 @@ export class OutboxDrainer {
       outcome = { result: 'accepted', at: remembered.nextAt, degraded: true };
       this.#memory.delete(key(entry.incident, entry.receiver, entry.action));
     } else {
+      // The store holds this page now and its entry is the one retried: the memory copy (still
+      // pending, or refused) goes, so it neither sends a second time nor stays for good.
+      if (remembered) this.#memory.delete(key(entry.incident, entry.receiver, entry.action));
       const result = await this.#send(entry.receiver, entry.message);
       const now = this.deps.clock.wallMs();
       if (result.ok) {
         faultPoint('outbox-after-send');
         outcome = { result: 'accepted', at: now };
         this.#accepted(entry.receiver, entry.message, entry.attempts + 1, now);
-        if (remembered) this.#memory.delete(key(entry.incident, entry.receiver, entry.action));
       } else if (result.retryable) {
         const delay = nextAttemptDelayMs(entry.attempts + 1, result, this.deps.random ?? Math.random);
         outcome = { result: 'pending', nextAt: now + delay, reason: result.reason };
@@ -242,18 +263,24 @@ export class OutboxDrainer {
 
   async #send(receiver: string, message: PageMessage): Promise<SendResult> {
     const pager = this.deps.pagers().get(receiver);
-    if (!pager) return { ok: false, retryable: false, reason: `receiver ${receiver} is no longer configured` };
+    if (!pager)
+      return { ok: false, retryable: false, reason: `receiver ${receiver} is no longer configured` };
     try {
       return await pager.send(message);
     } catch (error) {
       // A pager must not throw; if one does, it is a bug: retry rather than lose the page.
-      return { ok: false, retryable: true, reason: `pager error: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        ok: false,
+        retryable: true,
+        reason: `pager error: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
 
   #accepted(receiver: string, message: PageMessage, attempts: number, now: number): void {
     this.deps.metrics.recordPage(receiver, message.action, 'accepted');
-    if (message.action === 'trigger') this.deps.metrics.latency.observe(Math.max(0, (now - message.impactStart) / 1000));
+    if (message.action === 'trigger')
+      this.deps.metrics.latency.observe(Math.max(0, (now - message.impactStart) / 1000));
     this.deps.logger.info('page accepted', {
       incident: message.incident,
       receiver,
@@ -314,7 +341,12 @@ export class OutboxDrainer {
           }),
         ),
       );
-      for (const r of results) this.deps.metrics.recordPage(receiver, 'refresh', r.ok ? 'accepted' : r.retryable ? 'retry' : 'failed');
+      for (const r of results)
+        this.deps.metrics.recordPage(
+          receiver,
+          'refresh',
+          r.ok ? 'accepted' : r.retryable ? 'retry' : 'failed',
+        );
       sent += targets.length;
     }
     return sent;

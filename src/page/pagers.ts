@@ -14,9 +14,21 @@ interface Context {
 
 const FACTORIES = {
   pagerduty: (t, { timeoutMs, now }) =>
-    createPagerDutyPager({ name: t.name, url: t.settings.url, routingKey: t.settings.routingKey, timeoutMs, now }),
+    createPagerDutyPager({
+      name: t.name,
+      url: t.settings.url,
+      routingKey: t.settings.routingKey,
+      timeoutMs,
+      now,
+    }),
   alertmanager: (t, { timeoutMs, now }) =>
-    createAlertmanagerPager({ name: t.name, urls: t.settings.urls, resendMs: t.settings.resendMs, timeoutMs, now }),
+    createAlertmanagerPager({
+      name: t.name,
+      urls: t.settings.urls,
+      resendMs: t.settings.resendMs,
+      timeoutMs,
+      now,
+    }),
   webhook: (t, { timeoutMs, now }) =>
     createWebhookPager({
       name: t.name,
@@ -25,7 +37,9 @@ const FACTORIES = {
       timeoutMs,
       now,
     }),
-} satisfies { readonly [K in ReceiverKind]: (target: Extract<ReceiverTarget, { kind: K }>, context: Context) => Pager };
+} satisfies {
+  readonly [K in ReceiverKind]: (target: Extract<ReceiverTarget, { kind: K }>, context: Context) => Pager;
+};
 
 export function pagerFor(target: ReceiverTarget, context: Context): Pager {
   return (FACTORIES[target.kind] as (t: ReceiverTarget, c: Context) => Pager)(target, context);
@@ -39,6 +53,8 @@ export function buildPagers(notify: NotifySettings, now: () => number): Map<stri
 /** How often open incidents are re-sent to each Alertmanager receiver (refresh), by receiver name. */
 export function refreshIntervals(notify: NotifySettings): Map<string, number> {
   return new Map(
-    allReceivers(notify).flatMap((t) => (t.kind === 'alertmanager' ? [[t.name, t.settings.resendMs] as const] : [])),
+    allReceivers(notify).flatMap((t) =>
+      t.kind === 'alertmanager' ? [[t.name, t.settings.resendMs] as const] : [],
+    ),
   );
 }

@@ -17,16 +17,28 @@ import type { Incident, ReceiverInfo } from '../incident/incident.js';
 export type ReceiverKind = 'pagerduty' | 'alertmanager' | 'webhook';
 
 export type ReceiverTarget =
-  | { readonly kind: 'pagerduty'; readonly name: string; readonly settings: PagerDutyReceiver; readonly route?: Route }
-  | { readonly kind: 'alertmanager'; readonly name: string; readonly settings: AlertmanagerReceiver; readonly route?: Route }
-  | { readonly kind: 'webhook'; readonly name: string; readonly settings: WebhookReceiver; readonly route?: Route };
+  | {
+      readonly kind: 'pagerduty';
+      readonly name: string;
+      readonly settings: PagerDutyReceiver;
+      readonly route?: Route;
+    }
+  | {
+      readonly kind: 'alertmanager';
+      readonly name: string;
+      readonly settings: AlertmanagerReceiver;
+      readonly route?: Route;
+    }
+  | {
+      readonly kind: 'webhook';
+      readonly name: string;
+      readonly settings: WebhookReceiver;
+      readonly route?: Route;
+    };
 
 const KINDS: readonly ReceiverKind[] = ['pagerduty', 'alertmanager', 'webhook'];
 
-function targetsOf(
-  source: Pick<NotifySettings, ReceiverKind>,
-  route: Route | undefined,
-): ReceiverTarget[] {
+function targetsOf(source: Pick<NotifySettings, ReceiverKind>, route: Route | undefined): ReceiverTarget[] {
   const out: ReceiverTarget[] = [];
   for (const kind of KINDS) {
     const settings = source[kind];
@@ -43,7 +55,10 @@ export function routeFor(notify: NotifySettings, device: string, site: string): 
 }
 
 /** The receivers an incident's trigger goes to. */
-export function receiversFor(notify: NotifySettings, incident: Pick<Incident, 'devices' | 'site'>): ReceiverTarget[] {
+export function receiversFor(
+  notify: NotifySettings,
+  incident: Pick<Incident, 'devices' | 'site'>,
+): ReceiverTarget[] {
   const route = routeFor(notify, incident.devices[0] ?? '', incident.site);
   return targetsOf(route ?? notify, route);
 }

@@ -57,9 +57,13 @@ export async function startPageSink(
       const page = { receivedAt: (options.now ?? Date.now)(), path: request.url ?? '/', body };
       received.push(page);
       options.onPage?.(page);
-      response
-        .writeHead(202, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ status: 'success', message: 'Event processed', dedup_key: body.dedup_key ?? null }));
+      response.writeHead(202, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          status: 'success',
+          message: 'Event processed',
+          dedup_key: body.dedup_key ?? null,
+        }),
+      );
     });
   });
   await new Promise<void>((resolve, reject) => {

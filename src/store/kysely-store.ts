@@ -1,11 +1,11 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { EventDraft, RecordedEvent } from '../events/event.js';
 import { faultPoint } from '../fault.js';
+import type { Note } from '../incident/incident.js';
 import { eventId } from './event-id.js';
+import { toDelivery, toOutboxEntry, toStoredIncident, writeIncidents } from './incident-rows.js';
 import { memoryWithDefaults, parseStoredJson, serializeMemory } from './memory-codec.js';
 import type { Schema } from './schema.js';
-import type { Note } from '../incident/incident.js';
-import { toDelivery, toOutboxEntry, toStoredIncident, writeIncidents } from './incident-rows.js';
 import type {
   CommitResult,
   Correlate,
@@ -272,13 +272,36 @@ export class KyselyStore implements Store {
 
   outboxPending(): Promise<{ readonly count: number; readonly nextAt: number | undefined }> {
     return this.guard('query', async () => {
-      const row = await this.db
+      const counted = await this.db
         .selectFrom('outbox')
-        .select((eb) => [eb.fn.countAll().as('count'), eb.fn.min('next_at').as('next')])
+        .select((eb) => eb.fn.countAll().as('count'))
         .where('result', '=', 'pending')
         .executeTakeFirst();
+      // When the next one is due: only entries dueOutbox can hand out count. A resolve waiting
+      // behind its trigger's retry is long "due" by its own next_at; counting it would make the
+      // drainer wake at once, find nothing, and spin until the trigger is accepted.
+      const row = await this.db
+        .selectFrom('outbox as o')
+        .select((eb) => eb.fn.min('o.next_at').as('next'))
+        .where('o.result', '=', 'pending')
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('outbox as p')
+                .select('p.n')
+                .whereRef('p.incident', '=', 'o.incident')
+                .whereRef('p.receiver', '=', 'o.receiver')
+                .where('p.result', '=', 'pending')
+                .whereRef('p.n', '<', 'o.n'),
+            ),
+          ),
+        )
+        .executeTakeFirst();
       const next = row?.next;
-      return { count: Number(row?.count ?? 0), nextAt: next === null || next === undefined ? undefined : Number(next) };
+      return {
+        count: Number(counted?.count ?? 0),
+        nextAt: next === null || next === undefined ? undefined : Number(next),
+      };
     });
   }
 

@@ -86,9 +86,11 @@ export const MIGRATIONS: readonly Migration[] = [
     async up(typed, dialect) {
       const db = typed as AnyDb;
       const serial = (name: string) =>
-        db.schema.createTable(name).addColumn('n', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
-          dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
-        );
+        db.schema
+          .createTable(name)
+          .addColumn('n', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          );
       await db.schema
         .createTable('incidents')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -101,7 +103,11 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('doc', 'text', (c) => c.notNull())
         .addColumn('state', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('incidents_status').on('incidents').columns(['status', 'opened_at']).execute();
+      await db.schema
+        .createIndex('incidents_status')
+        .on('incidents')
+        .columns(['status', 'opened_at'])
+        .execute();
       await db.schema.createIndex('incidents_opened').on('incidents').column('opened_at').execute();
       await serial('outbox')
         .addColumn('incident', 'text', (c) => c.notNull())

@@ -139,7 +139,7 @@ export interface Store {
   dueOutbox(now: number, limit: number): Promise<readonly OutboxEntry[]>;
   /** Records an attempt's outcome (attempts + 1). */
   markOutbox(id: number, outcome: OutboxOutcome): Promise<void>;
-  /** Entries not yet delivered nor failed, and the earliest time one is due. */
+  /** Entries not yet delivered nor failed, and the earliest time one can be handed out (dueOutbox). */
   outboxPending(): Promise<{ readonly count: number; readonly nextAt: number | undefined }>;
   /** The pages of an incident, as its timeline shows them. */
   deliveries(incident: string): Promise<readonly Delivery[]>;

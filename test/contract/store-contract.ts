@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { emptyMemory } from '../../src/detect/memory.js';
 import type { EventDraft } from '../../src/events/event.js';
-import type { Store } from '../../src/store/store.js';
+import type { Incident } from '../../src/incident/incident.js';
+import type { IncidentWrites, OutboxDraft, Store } from '../../src/store/store.js';
 
 /**
  * The Store contract: every implementation (SQLite now, PostgreSQL later) runs this suite.
@@ -35,6 +36,53 @@ export function ev(
     ...extra,
   };
 }
+
+function incident(id: string, over: Partial<Incident> = {}): Incident {
+  return {
+    id,
+    scope: 'device',
+    site: 'eqsin',
+    devices: ['a'],
+    title: `switchover on a (${id})`,
+    severity: 'critical',
+    status: 'open',
+    openedAt: T0,
+    impactStart: T0,
+    flapping: false,
+    entries: [],
+    ...over,
+  };
+}
+
+function page(
+  id: string,
+  receiver: string,
+  action: OutboxDraft['action'] = 'trigger',
+  createdAt = T0,
+): OutboxDraft {
+  return {
+    incident: id,
+    receiver,
+    action,
+    createdAt,
+    message: {
+      incident: id,
+      action,
+      scope: 'device',
+      site: 'eqsin',
+      devices: ['a'],
+      severity: 'critical',
+      summary: 'switchover on a',
+      cause: 'master_switchover',
+      impactStart: T0,
+      link: `https://netwatch.example.net/incidents/${id}`,
+      types: ['master_switchover'],
+      remarks: [],
+    },
+  };
+}
+
+const writes = (w: Partial<IncidentWrites>) => (): IncidentWrites => ({ incidents: [], outbox: [], ...w });
 
 export function storeContract(name: string, harness: () => StoreHarness): void {
   describe(`Store contract: ${name}`, () => {
@@ -207,6 +255,109 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       const next = await second.commit([{ device: 'a', events: [ev('a', 'member_down', 'm=3')] }]);
       expect(next.recorded[0]?.seq).toBe(2);
       await second.close();
+      await store.close();
+    });
+    it('writes incidents and outbox entries in the commit that records the events, or none of them', async () => {
+      const store = await harness().open();
+      const id = '2026-11-21-eqsin-a';
+      const seen: string[] = [];
+      await store.commit(
+        [{ device: 'a', events: [ev('a', 'master_switchover', 'to=1|count=3')] }],
+        (recorded) => {
+          seen.push(...recorded.map((e) => e.type));
+          return {
+            incidents: [{ incident: incident(id), state: '{"k":1}' }],
+            outbox: [page(id, 'pagerduty')],
+          };
+        },
+      );
+      expect(seen).toEqual(['master_switchover']);
+      expect((await store.getIncident(id))?.state).toBe('{"k":1}');
+      expect((await store.dueOutbox(T0, 10)).map((e) => e.receiver)).toEqual(['pagerduty']);
+      // A correlation that throws rolls back the events of its commit too.
+      await expect(
+        store.commit([{ device: 'a', events: [ev('a', 'member_down', 'm=1')] }], () => {
+          throw new Error('correlator bug');
+        }),
+      ).rejects.toThrow();
+      expect((await store.queryEvents({})).map((e) => e.type)).toEqual(['master_switchover']);
+      // Time alone (no events) writes only when something changed.
+      await store.commit([], writes({}));
+      await store.commit(
+        [],
+        writes({
+          incidents: [{ incident: incident(id, { status: 'resolved', resolvedAt: T0 + 9 }), state: '{}' }],
+        }),
+      );
+      expect((await store.queryIncidents({ open: true })).length).toBe(0);
+      expect((await store.queryIncidents({ device: 'a' })).map((r) => r.incident.status)).toEqual([
+        'resolved',
+      ]);
+      await store.close();
+    });
+
+    it('one trigger and one resolve per incident and receiver; the resolve goes to whoever got the trigger, after it', async () => {
+      const store = await harness().open();
+      const id = '2026-11-21-eqsin-a';
+      await store.commit(
+        [],
+        writes({ outbox: [page(id, 'pagerduty'), page(id, 'alertmanager'), page(id, 'pagerduty')] }),
+      );
+      await store.commit(
+        [],
+        writes({ outbox: [page(id, '*', 'update', T0 + 1), page(id, '*', 'update', T0 + 2)] }),
+      );
+      await store.commit(
+        [],
+        writes({ outbox: [page(id, '*', 'resolve', T0 + 3), page(id, '*', 'resolve', T0 + 4)] }),
+      );
+      const all = await store.deliveries(id);
+      expect(all.map((d) => `${d.receiver}:${d.action}`).sort()).toEqual(
+        [
+          'alertmanager:trigger',
+          'alertmanager:update',
+          'alertmanager:update',
+          'alertmanager:resolve',
+          'pagerduty:trigger',
+          'pagerduty:update',
+          'pagerduty:update',
+          'pagerduty:resolve',
+        ].sort(),
+      );
+      // Only the oldest undelivered entry of each (incident, receiver) is handed out.
+      const first = await store.dueOutbox(T0 + 10, 10);
+      expect(first.map((e) => `${e.receiver}:${e.action}`).sort()).toEqual([
+        'alertmanager:trigger',
+        'pagerduty:trigger',
+      ]);
+      const pd = first.find((e) => e.receiver === 'pagerduty');
+      if (!pd) throw new Error('no pagerduty entry');
+      expect(pd.message.deliveryId).toBe(`${id}/pagerduty/trigger`);
+      await store.markOutbox(pd.id, { result: 'pending', nextAt: T0 + 60_000, reason: 'HTTP 503' });
+      expect((await store.dueOutbox(T0 + 10, 10)).map((e) => e.receiver)).toEqual(['alertmanager']);
+      expect((await store.outboxPending()).count).toBe(8);
+      await store.markOutbox(pd.id, { result: 'accepted', at: T0 + 61_000 });
+      const next = await store.dueOutbox(T0 + 61_000, 10);
+      expect(next.map((e) => `${e.receiver}:${e.action}:${e.seq}`).sort()).toEqual([
+        'alertmanager:trigger:0',
+        'pagerduty:update:1',
+      ]);
+      const delivered = (await store.deliveries(id)).find(
+        (d) => d.receiver === 'pagerduty' && d.action === 'trigger',
+      );
+      expect(delivered).toMatchObject({ result: 'accepted', acceptedAt: T0 + 61_000, attempts: 2 });
+      await store.close();
+    });
+
+    it('keeps notes and named values', async () => {
+      const store = await harness().open();
+      await store.addNote({ incident: 'x', at: T0, author: 'alice', text: 'fxpc core sent to JTAC' });
+      await store.addNote({ incident: 'x', at: T0 + 1, author: 'bob', text: '<b>not html</b>' });
+      expect((await store.notes('x')).map((n) => n.author)).toEqual(['alice', 'bob']);
+      expect(await store.getMeta('silences')).toBeUndefined();
+      await store.setMeta('silences', '[1]');
+      await store.setMeta('silences', '[2]');
+      expect(await store.getMeta('silences')).toBe('[2]');
       await store.close();
     });
   });

@@ -22,14 +22,20 @@ describe('alert volume', () => {
   it('site-power-loss with 40 switches at the site: one site incident, the first page at once, no second page', {
     timeout: 300_000,
   }, async () => {
-    const text = readFileSync(resolveScenarioPath('site-power-loss'), 'utf8').replace('count: 5', 'count: 40');
+    const text = readFileSync(resolveScenarioPath('site-power-loss'), 'utf8').replace(
+      'count: 5',
+      'count: 40',
+    );
     const file = join(dir, 'site-power-loss-40.yaml');
     writeFileSync(file, text);
     const loaded = await loadScenarioFile(file);
     if (!loaded.ok) throw new Error(`does not load: ${JSON.stringify(loaded)}`);
     expect(loaded.scenario.devices).toHaveLength(41);
     const outcome = await runScenarioWithDaemon({ scenario: loaded.scenario, speed: 30 });
-    expect(outcome.verdicts.filter((v) => v.status === 'failed'), formatVerdicts(outcome.verdicts)).toEqual([]);
+    expect(
+      outcome.verdicts.filter((v) => v.status === 'failed'),
+      formatVerdicts(outcome.verdicts),
+    ).toEqual([]);
     expect(outcome.incidents.map((r) => r.incident.scope)).toEqual(['site']);
     const incident = outcome.incidents[0]?.incident;
     expect(incident?.devices).toHaveLength(40);
@@ -44,7 +50,10 @@ describe('alert volume', () => {
     const firstPage = outcome.pages[0]?.receivedAt ?? Number.POSITIVE_INFINITY;
     const unreachable = outcome.events.filter((e) => e.type === 'device_unreachable').map((e) => e.time);
     const firstEvent = Math.min(...unreachable);
-    expect(firstPage - firstEvent, 'scenario ms from the first unreachable event to the first page').toBeLessThan(30_000);
+    expect(
+      firstPage - firstEvent,
+      'scenario ms from the first unreachable event to the first page',
+    ).toBeLessThan(30_000);
   });
 
   it('every switch at every site unreachable: one "netwatch cannot reach its fleet" incident, one page', {
@@ -53,7 +62,10 @@ describe('alert volume', () => {
     const loaded = await loadScenarioFile(resolveScenarioPath('fleet-unreachable'));
     if (!loaded.ok) throw new Error('fleet-unreachable does not load');
     const outcome = await runScenarioWithDaemon({ scenario: loaded.scenario, speed: 30 });
-    expect(outcome.verdicts.filter((v) => v.status === 'failed'), formatVerdicts(outcome.verdicts)).toEqual([]);
+    expect(
+      outcome.verdicts.filter((v) => v.status === 'failed'),
+      formatVerdicts(outcome.verdicts),
+    ).toEqual([]);
     expect(outcome.incidents).toHaveLength(1);
     const incident = outcome.incidents[0]?.incident;
     expect(incident?.scope).toBe('fleet');

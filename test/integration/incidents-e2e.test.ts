@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildTimeline } from '../../src/report/timeline.js';
 import { formatVerdicts } from '../../src/sim/scenario/expect.js';
 import { loadScenarioFile, resolveScenarioPath } from '../../src/sim/scenario/load.js';
-import { type ScenarioOutcome, runScenarioWithDaemon } from '../../src/sim/scenario/with-daemon.js';
+import { runScenarioWithDaemon, type ScenarioOutcome } from '../../src/sim/scenario/with-daemon.js';
 import { waitUntil } from '../helpers/loopback-receiver.js';
 import { type PagerDutyReceiver, startPagerDutyReceiver } from '../helpers/pagerduty-receiver.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
@@ -52,7 +52,10 @@ describe('eqsin-2022 pages once and writes the timeline (real Alertmanager, loop
   });
 
   it('opens one incident, and the scenario expectations hold', () => {
-    expect(outcome.verdicts.filter((v) => v.status === 'failed'), formatVerdicts(outcome.verdicts)).toEqual([]);
+    expect(
+      outcome.verdicts.filter((v) => v.status === 'failed'),
+      formatVerdicts(outcome.verdicts),
+    ).toEqual([]);
     const mine = outcome.incidents.filter((r) => r.incident.devices.includes('asw1-eqsin'));
     expect(mine.map((r) => r.incident.id)).toHaveLength(1);
     expect(outcome.incidents).toHaveLength(1);
@@ -63,7 +66,15 @@ describe('eqsin-2022 pages once and writes the timeline (real Alertmanager, loop
     if (!report) throw new Error('no incident');
     const lines = buildTimeline(report);
     const labels = lines.map((l) => l.label);
-    const order = ['interface_up', 'OUTAGE BEGINS', 'traffic_drop', 'master_switchover', 'PAGED', 'traffic_recovered', 'OUTAGE ENDS'];
+    const order = [
+      'interface_up',
+      'OUTAGE BEGINS',
+      'traffic_drop',
+      'master_switchover',
+      'PAGED',
+      'traffic_recovered',
+      'OUTAGE ENDS',
+    ];
     let i = 0;
     for (const label of labels) if (label === order[i]) i += 1;
     expect(i, labels.join(' → ')).toBe(order.length);
@@ -75,7 +86,10 @@ describe('eqsin-2022 pages once and writes the timeline (real Alertmanager, loop
 
   it('PagerDuty: one trigger with the incident ID as dedup_key, one resolve, each a valid Events v2 request', () => {
     const id = outcome.incidents[0]?.incident.id;
-    expect(pagerduty.requests.every((r) => r.status === 202), JSON.stringify(pagerduty.requests.map((r) => r.status))).toBe(true);
+    expect(
+      pagerduty.requests.every((r) => r.status === 202),
+      JSON.stringify(pagerduty.requests.map((r) => r.status)),
+    ).toBe(true);
     const actions = pagerduty.events.map((e) => `${e.event.event_action}:${e.dedupKey}`);
     expect(actions).toEqual([`trigger:${id}`, `resolve:${id}`]);
     const trigger = pagerduty.events[0]?.event;
@@ -87,7 +101,9 @@ describe('eqsin-2022 pages once and writes the timeline (real Alertmanager, loop
   it('Alertmanager: one firing notification carrying the incident label, then its resolve', () => {
     const id = outcome.incidents[0]?.incident.id;
     type Notification = { status: string; alerts: { status: string; labels: Record<string, string> }[] };
-    const notes = hook.posts.map((p) => p.body as Notification).filter((n) => n.alerts.some((a) => a.labels.alertname === 'NetwatchIncident'));
+    const notes = hook.posts
+      .map((p) => p.body as Notification)
+      .filter((n) => n.alerts.some((a) => a.labels.alertname === 'NetwatchIncident'));
     const firing = notes.filter((n) => n.status === 'firing');
     const resolved = notes.filter((n) => n.status === 'resolved');
     expect(firing, JSON.stringify(notes)).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../../src/events/event.js';
 import { SEVERITY } from '../../src/events/event.js';
 import type { EventType } from '../../src/events/event-type.js';
-import type { RecordedEvent } from '../../src/events/event.js';
 import {
   type CorrelatorInput,
   type CorrelatorSettings,
@@ -53,7 +53,15 @@ function settings(over: Partial<CorrelatorSettings> = {}): CorrelatorSettings {
     fleet: { share: 0.5, withinMs: MIN },
     fleetSize: 10,
     severityOf: (e) => e.severity,
-    pageOn: new Set(['master_switchover', 'member_down', 'vc_split_brain', 'process_crash', 'traffic_drop', 'device_unreachable', 'device_reboot']),
+    pageOn: new Set([
+      'master_switchover',
+      'member_down',
+      'vc_split_brain',
+      'process_crash',
+      'traffic_drop',
+      'device_unreachable',
+      'device_reboot',
+    ]),
     maintenanceAt: () => undefined,
     ...over,
   };
@@ -74,8 +82,16 @@ function run(inputs: readonly CorrelatorInput[], set = settings(), from: Correla
   return { state, effects, pages, incidents: [...written.values()] };
 }
 
+const MARKERS: Partial<Record<string, string>> = {
+  outage_begins: 'OUTAGE BEGINS',
+  outage_ends: 'OUTAGE ENDS',
+};
 const labels = (incident: Incident) =>
-  incident.entries.map((e) => (e.event ? `${e.kind === 'lead_up' ? 'lead_up ' : ''}${e.event.type}` : e.text.split(':')[0]));
+  incident.entries.map((e) =>
+    e.event
+      ? `${e.kind === 'lead_up' ? 'lead_up ' : ''}${e.event.type}`
+      : (MARKERS[e.kind] ?? e.text.split(':')[0]),
+  );
 
 const event = (e: RecordedEvent): CorrelatorInput => ({ kind: 'event', event: e });
 const tick = (atSec: number): CorrelatorInput => ({ kind: 'tick', now: s(atSec) });
@@ -120,7 +136,11 @@ describe('correlator: the eqsin-2022 story', () => {
     expect(pages.map((p) => p.action)).toEqual(['trigger', 'resolve']);
     expect(labels(incident).at(-1)).toBe('Resolved');
     // A late process_restart within merge_window still joins the resolved incident; no page.
-    const late = run([event(ev('asw1-eqsin', 'process_restart', 332 + 11 * 60, { process: 'fxpc' }))], settings(), state);
+    const late = run(
+      [event(ev('asw1-eqsin', 'process_restart', 332 + 11 * 60, { process: 'fxpc' }))],
+      settings(),
+      state,
+    );
     expect(late.pages).toEqual([]);
     expect(labels(late.incidents[0] as Incident)).toContain('process_restart');
   });
@@ -148,7 +168,11 @@ describe('correlator: the eqsin-2022 story', () => {
     const incident = incidents[0] as Incident;
     expect(incident.status).toBe('open');
     expect(labels(incident)).toContain('Traffic settled at a new level');
-    const done = run([{ kind: 'resolve', incident: incident.id, author: 'alice', now: s(5 * 3600) }], settings(), state);
+    const done = run(
+      [{ kind: 'resolve', incident: incident.id, author: 'alice', now: s(5 * 3600) }],
+      settings(),
+      state,
+    );
     const resolved = done.incidents[0] as Incident;
     expect(resolved.status).toBe('resolved');
     expect(resolved.resolvedBy).toBe('alice');
@@ -161,7 +185,10 @@ describe('correlator: the eqsin-2022 story', () => {
       tick(11 * 60),
       event(ev('asw1-eqsin', 'master_switchover', 3600)),
     ]);
-    expect(incidents.map((i) => i.id)).toEqual(['2022-04-19-eqsin-asw1-eqsin', '2022-04-19-eqsin-asw1-eqsin-2']);
+    expect(incidents.map((i) => i.id)).toEqual([
+      '2022-04-19-eqsin-asw1-eqsin',
+      '2022-04-19-eqsin-asw1-eqsin-2',
+    ]);
   });
 
   it('an incident of info/minor events only never opens; types not in page_on open without paging', () => {
@@ -171,14 +198,19 @@ describe('correlator: the eqsin-2022 story', () => {
     expect(unpaged.incidents).toHaveLength(1);
     expect(unpaged.pages).toEqual([]);
     // A page_on type joining later pages then: "whatever opened it".
-    const later = run([event(ev('b', 'traffic_imbalance', 0)), event(ev('b', 'member_down', 30, { member: 2 }))]);
+    const later = run([
+      event(ev('b', 'traffic_imbalance', 0)),
+      event(ev('b', 'member_down', 30, { member: 2 })),
+    ]);
     expect(later.pages).toEqual([{ id: '2022-04-19-eqsin-b', action: 'trigger' }]);
   });
 });
 
 describe('correlator: alert volume', () => {
   it('a site losing power: the first device pages at once, the others join one site incident (updates, no new trigger)', () => {
-    const inputs = [1, 2, 3, 4, 5].map((n) => event(ev(`tor${n}-sin`, 'device_unreachable', n * 6, {}, 'sin')));
+    const inputs = [1, 2, 3, 4, 5].map((n) =>
+      event(ev(`tor${n}-sin`, 'device_unreachable', n * 6, {}, 'sin')),
+    );
     const { incidents, pages } = run(inputs);
     expect(incidents).toHaveLength(1);
     const incident = incidents[0] as Incident;
@@ -188,7 +220,9 @@ describe('correlator: alert volume', () => {
     expect(new Set(pages.map((p) => p.id))).toEqual(new Set([incident.id]));
     // Recovery of every device, then the quiet period: one resolve.
     const back = run(
-      [1, 2, 3, 4, 5].map((n) => event(ev(`tor${n}-sin`, 'device_reachable', 600 + n, {}, 'sin'))).concat([tick(600 + 5 + 600)]),
+      [1, 2, 3, 4, 5]
+        .map((n) => event(ev(`tor${n}-sin`, 'device_reachable', 600 + n, {}, 'sin')))
+        .concat([tick(600 + 5 + 600)]),
       settings(),
       run(inputs).state,
     );
@@ -234,13 +268,17 @@ describe('correlator: alert volume', () => {
 
   it('inside a maintenance window: recorded and marked, no page; impact outlasting it pages', () => {
     const until = s(3600);
-    const set = settings({ maintenanceAt: (_d, _s, at) => (at < until ? { reason: 'upgrade', until } : undefined) });
+    const set = settings({
+      maintenanceAt: (_d, _s, at) => (at < until ? { reason: 'upgrade', until } : undefined),
+    });
     const brief = run([event(ev('m1', 'device_reboot', 60)), tick(3700)], set);
     expect(brief.pages).toEqual([]);
     expect((brief.incidents[0] as Incident).maintenance?.reason).toBe('upgrade');
     const long = run([event(ev('m2', 'device_unreachable', 60)), tick(3599), tick(3601)], set);
     expect(long.pages).toEqual([{ id: '2022-04-19-eqsin-m2', action: 'trigger' }]);
-    expect(labels(long.incidents[0] as Incident)).toContain('Impact outlasted the maintenance window (upgrade, until 2022-04-19T05');
+    expect(labels(long.incidents[0] as Incident)).toContain(
+      'Impact outlasted the maintenance window (upgrade, until 2022-04-19T05',
+    );
   });
 });
 
@@ -273,7 +311,11 @@ describe('correlator: restart', () => {
 describe('correlator: lasting impacts per device', () => {
   it('in a site incident, one device coming back does not end the outage of the others', () => {
     const down = [1, 2].map((n) => event(ev(`tor${n}-sin`, 'device_unreachable', n, {}, 'sin')));
-    const { incidents } = run([...down, event(ev('tor1-sin', 'device_reachable', 300, {}, 'sin')), tick(300 + 11 * 60)]);
+    const { incidents } = run([
+      ...down,
+      event(ev('tor1-sin', 'device_reachable', 300, {}, 'sin')),
+      tick(300 + 11 * 60),
+    ]);
     const incident = incidents[0] as Incident;
     expect(incident.status).toBe('open');
     expect(incident.impactEnd).toBeUndefined();

@@ -108,7 +108,10 @@ describe('incident service over a real store', () => {
     const [row] = await r.store.queryIncidents({ open: true });
     expect(row?.incident.id).toBe('2022-04-19-eqsin-asw1-eqsin');
     const due = await r.store.dueOutbox(DAY1 + MIN, 10);
-    expect(due.map((d) => `${d.receiver}:${d.action}`).sort()).toEqual(['alertmanager:trigger', 'pagerduty:trigger']);
+    expect(due.map((d) => `${d.receiver}:${d.action}`).sort()).toEqual([
+      'alertmanager:trigger',
+      'pagerduty:trigger',
+    ]);
     expect(due[0]?.message.link).toBe('https://netwatch.example.net/incidents/2022-04-19-eqsin-asw1-eqsin');
     expect(r.due()).toBe(1);
     // Deliver both, then let the quiet period pass: one resolve to each receiver that got the trigger.
@@ -118,7 +121,10 @@ describe('incident service over a real store', () => {
     const resolved = await r.store.getIncident('2022-04-19-eqsin-asw1-eqsin');
     expect(resolved?.incident.status).toBe('resolved');
     const resolves = await r.store.dueOutbox(DAY1 + 12 * MIN, 10);
-    expect(resolves.map((d) => `${d.receiver}:${d.action}`).sort()).toEqual(['alertmanager:resolve', 'pagerduty:resolve']);
+    expect(resolves.map((d) => `${d.receiver}:${d.action}`).sort()).toEqual([
+      'alertmanager:resolve',
+      'pagerduty:resolve',
+    ]);
     await r.close();
   });
 
@@ -126,7 +132,10 @@ describe('incident service over a real store', () => {
     const r = await rig();
     r.at(DAY1 + 2 * MIN);
     await r.submit(draft('interface_up', DAY1, { interface: 'mge-0/0/40' }));
-    await r.submit(draft('master_switchover', DAY1 + MIN), draft('traffic_drop', DAY1 + 20_000, { scope: 'device' }));
+    await r.submit(
+      draft('master_switchover', DAY1 + MIN),
+      draft('traffic_drop', DAY1 + 20_000, { scope: 'device' }),
+    );
     const before = r.service.state;
     const again = await IncidentService.load(r.store, {
       config: () => r.cfg,
@@ -155,11 +164,16 @@ describe('incident service over a real store', () => {
     await story(DAY1);
     await story(DAY1 + 86_400_000);
     const rows = await r.store.queryIncidents({});
-    expect(rows.map((x) => x.incident.id)).toEqual(['2022-04-20-eqsin-asw1-eqsin', '2022-04-19-eqsin-asw1-eqsin']);
+    expect(rows.map((x) => x.incident.id)).toEqual([
+      '2022-04-20-eqsin-asw1-eqsin',
+      '2022-04-19-eqsin-asw1-eqsin',
+    ]);
     const report = await loadReport(r.store, r.cfg, '2022-04-20-eqsin-asw1-eqsin');
     expect(report?.prior.map((p) => p.id)).toEqual(['2022-04-19-eqsin-asw1-eqsin']);
     const md = renderReport('md', report as NonNullable<typeof report>).body;
-    const line = md.split('\n').find((l) => l.includes('Is this incident sufficiently different from earlier incidents?'));
+    const line = md
+      .split('\n')
+      .find((l) => l.includes('Is this incident sufficiently different from earlier incidents?'));
     expect(line).toMatch(/no\b.*2022-04-19-eqsin-asw1-eqsin/);
     const first = await loadReport(r.store, r.cfg, '2022-04-19-eqsin-asw1-eqsin');
     expect(first?.prior).toEqual([]);

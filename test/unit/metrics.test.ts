@@ -278,9 +278,11 @@ function lintProblems(text: string): string[] {
     if (sample?.[1] && !line.startsWith('#')) {
       const name = sample[1];
       // A histogram's samples are its family name with _bucket, _sum or _count.
-      const base = /_(bucket|sum|count)$/.test(name) && types.get(name.replace(/_(bucket|sum|count)$/, '')) === 'histogram'
-        ? name.replace(/_(bucket|sum|count)$/, '')
-        : name;
+      const base =
+        /_(bucket|sum|count)$/.test(name) &&
+        types.get(name.replace(/_(bucket|sum|count)$/, '')) === 'histogram'
+          ? name.replace(/_(bucket|sum|count)$/, '')
+          : name;
       if (!types.has(base) || !helps.has(base)) problems.push(`${name} sampled without HELP/TYPE`);
     }
   }

@@ -91,9 +91,9 @@ describe('Alertmanager v2 alerts', () => {
     expect(await pager().send(pageMessage({ action: 'resolve', resolvedAt }))).toEqual({ ok: true });
     // Alertmanager reads endsAt on its own clock: a resolve never ends in the future.
     expect(alertsAt(peers[1])[0]?.endsAt).toBe(new Date(Math.min(resolvedAt, NOW)).toISOString());
-    expect(alertmanagerAlert(pageMessage({ action: 'resolve', resolvedAt: NOW - 1000 }), NOW, RESEND).endsAt).toBe(
-      new Date(NOW - 1000).toISOString(),
-    );
+    expect(
+      alertmanagerAlert(pageMessage({ action: 'resolve', resolvedAt: NOW - 1000 }), NOW, RESEND).endsAt,
+    ).toBe(new Date(NOW - 1000).toISOString());
     // Without resolvedAt (a bug upstream) the alert still ends now, never "firing for 4 × resend".
     expect(alertmanagerAlert(pageMessage({ action: 'resolve' }), NOW, RESEND).endsAt).toBe(
       new Date(NOW).toISOString(),

@@ -8,8 +8,8 @@ import type { LogFields, Logger } from '../../src/log.js';
 import { Metrics } from '../../src/metrics/metrics.js';
 import { Pipeline } from '../../src/pipeline.js';
 import { CommitQueue } from '../../src/store/commit-queue.js';
-import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { DelegatingStore } from '../../src/store/delegate.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { type Correlate, type Observation, StoreError } from '../../src/store/store.js';
 import { DetectRun, Lab, TEST_SETTINGS } from '../helpers/lab.js';
 

@@ -6,15 +6,15 @@ import { loadConfigText } from '../../config/load.js';
 import { formatProblem } from '../../config/problems.js';
 import { type Daemon, startDaemon } from '../../daemon.js';
 import type { RecordedEvent } from '../../events/event.js';
+import type { IncidentReport } from '../../incident/incident.js';
 import { type Logger, silentLogger } from '../../log.js';
+import { loadReport } from '../../report/load-report.js';
+import { buildTimeline } from '../../report/timeline.js';
 import { createCronCalendar } from '../../schedule/calendar.js';
 import { createClockTicker } from '../../schedule/ticker.js';
 import { SqliteStore } from '../../store/sqlite-store.js';
 import { fleetConfigYaml } from '../fleet-config.js';
 import type { StampedHappening } from '../happening.js';
-import { buildTimeline } from '../../report/timeline.js';
-import { loadReport } from '../../report/load-report.js';
-import type { IncidentReport } from '../../incident/incident.js';
 import { type PageSink, type ReceivedPage, startPageSink } from '../page-sink.js';
 import { SIM_V3_USER, Simulator } from '../simulator.js';
 import {
@@ -105,7 +105,10 @@ export async function runScenarioWithDaemon(options: ScenarioWithDaemonOptions):
   let sink: PageSink | undefined;
   try {
     if (!options.notify)
-      sink = await startPageSink({ now: () => clock.wallMs(), ...(options.onPage ? { onPage: options.onPage } : {}) });
+      sink = await startPageSink({
+        now: () => clock.wallMs(),
+        ...(options.onPage ? { onPage: options.onPage } : {}),
+      });
     const problems = preflight(scenario, simulator.devices);
     if (problems.length > 0) throw new Error(`the scenario cannot run:\n${problems.join('\n')}`);
     const text = fleetConfigYaml({
@@ -221,7 +224,13 @@ function observePages(report: IncidentReport): ObservedPage[] {
   const { incident, deliveries } = report;
   if (!deliveries.some((d) => d.action === 'trigger' && d.result === 'accepted')) return [];
   const resolved = deliveries.some((d) => d.action === 'resolve' && d.result === 'accepted');
-  return [{ ...(incident.scope === 'device' ? { device: incident.devices[0] ?? '' } : {}), site: incident.site, resolved }];
+  return [
+    {
+      ...(incident.scope === 'device' ? { device: incident.devices[0] ?? '' } : {}),
+      site: incident.site,
+      resolved,
+    },
+  ];
 }
 
 export interface DeviceHealth {
