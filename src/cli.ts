@@ -25,6 +25,17 @@ Usage:
   netwatch baseline accept DEVICE [-c FILE] [--author NAME]
                                        make the device's current VC membership and watched
                                        processes the expected ones (journaled, with the author)
+  netwatch incidents [list] [-c FILE] [--open] [--json]
+                                       incidents, newest first
+  netwatch incidents show ID [-c FILE] [--format md|wiki|json]
+                                       an incident's report (timeline, detection, scorecard)
+  netwatch incidents ack|resolve ID [-c FILE] [--author NAME]
+  netwatch note ID "text" [-c FILE] [--author NAME]
+  netwatch silence DEVICE|SITE --for 2h --reason "..." [-c FILE] [--author NAME]
+                                       operator actions, through the running daemon
+                                       (http.write_token); the author is --author or your login
+  netwatch notify test [RECEIVER] [-c FILE] [--json]
+                                       a test page (and its resolve) to each receiver and route
 ${SIMULATE_USAGE}
   netwatch --help | --version
 
@@ -127,6 +138,101 @@ const COMMANDS = {
     }
     const { runBaselineAccept } = await import('./cli/baseline.js');
     return runBaselineAccept({ file: values.config, device, author: values.author }, process.env, out);
+  },
+  incidents: async (args, out) => {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c', default: 'devices.yaml' },
+        open: { type: 'boolean' },
+        json: { type: 'boolean' },
+        format: { type: 'string', default: 'md' },
+        author: { type: 'string' },
+      },
+    });
+    const [verb = 'list', id, ...extra] = positionals;
+    const usage = () => {
+      out.error(
+        'usage: netwatch incidents [list] [--open] [--json] | show ID [--format md|wiki|json] | ack ID | resolve ID  [-c FILE] [--author NAME]',
+      );
+      return 2;
+    };
+    const cli = await import('./cli/incidents.js');
+    if (verb === 'list' && id === undefined)
+      return cli.runIncidentsList(
+        { file: values.config, open: values.open ?? false, json: values.json ?? false },
+        process.env,
+        out,
+      );
+    if (id === undefined || extra.length > 0) return usage();
+    if (verb === 'show')
+      return cli.runIncidentsShow({ file: values.config, id, format: values.format }, process.env, out);
+    if (verb === 'ack' || verb === 'resolve')
+      return cli.runIncidentWrite(
+        { file: values.config, id, action: verb, author: values.author },
+        process.env,
+        out,
+      );
+    return usage();
+  },
+  note: async (args, out) => {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c', default: 'devices.yaml' },
+        author: { type: 'string' },
+      },
+    });
+    const [id, text, ...extra] = positionals;
+    if (id === undefined || text === undefined || text.trim() === '' || extra.length > 0) {
+      out.error('usage: netwatch note ID "text" [-c FILE] [--author NAME]');
+      return 2;
+    }
+    const { runIncidentWrite } = await import('./cli/incidents.js');
+    return runIncidentWrite(
+      { file: values.config, id, action: 'notes', text, author: values.author },
+      process.env,
+      out,
+    );
+  },
+  silence: async (args, out) => {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c', default: 'devices.yaml' },
+        for: { type: 'string' },
+        reason: { type: 'string' },
+        author: { type: 'string' },
+      },
+    });
+    const [target, ...extra] = positionals;
+    if (target === undefined || extra.length > 0 || values.for === undefined || !values.reason?.trim()) {
+      out.error('usage: netwatch silence DEVICE|SITE --for 2h --reason "..." [-c FILE] [--author NAME]');
+      return 2;
+    }
+    const { runSilence } = await import('./cli/silence.js');
+    return runSilence(
+      { file: values.config, target, for: values.for, reason: values.reason, author: values.author },
+      process.env,
+      out,
+    );
+  },
+  notify: async (args, out) => {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: { config: { type: 'string', short: 'c', default: 'devices.yaml' }, json: { type: 'boolean' } },
+    });
+    const [verb, receiver, ...extra] = positionals;
+    if (verb !== 'test' || extra.length > 0) {
+      out.error('usage: netwatch notify test [RECEIVER] [-c FILE] [--json]');
+      return 2;
+    }
+    const { runNotifyTest } = await import('./cli/notify-test.js');
+    return runNotifyTest({ file: values.config, receiver, json: values.json ?? false }, process.env, out);
   },
   simulate: async (args, out) => {
     if (args.includes('--help') || args.includes('-h')) {
