@@ -3,7 +3,7 @@ import { faultPoint } from '../fault.js';
 import type { Incident } from '../incident/incident.js';
 import type { Logger } from '../log.js';
 import type { PagingMetrics } from '../metrics/paging-metrics.js';
-import type { OutboxDraft, OutboxEntry, OutboxOutcome, Store } from '../store/store.js';
+import type { OutboxDraft, OutboxEntry, OutboxMark, OutboxOutcome, Store } from '../store/store.js';
 import { printable } from '../text.js';
 import { pageMessage } from './message.js';
 import type { PageMessage, Pager, SendResult } from './pager.js';
@@ -68,6 +68,7 @@ export class OutboxDrainer {
   /** Receiver name → wall ms of the last refresh round. */
   readonly #refreshed = new Map<string, number>();
   #refreshRound = 0;
+  #refreshing: Promise<number> | undefined;
 
   constructor(private readonly deps: DrainerDeps) {}
 
@@ -84,9 +85,31 @@ export class OutboxDrainer {
       return;
     }
     this.#cancel();
-    this.#running = this.#loop().finally(() => {
-      this.#running = undefined;
-    });
+    this.#running = this.#loop().then(
+      (realMs) => this.#rest(realMs),
+      () => this.#rest(1000),
+    );
+  }
+
+  /**
+   * The loop ended with nothing due for `realMs`: sleep, unless a nudge came while it was ending
+   * (a page committed after the last look at the outbox must not wait for the timer).
+   */
+  #rest(realMs: number | undefined): void {
+    this.#running = undefined;
+    if (this.#stopped || realMs === undefined) return;
+    if (this.#again) {
+      this.nudge();
+      return;
+    }
+    const timers = this.deps.timers ?? {
+      setTimeout,
+      clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+    };
+    this.#timer = timers.setTimeout(() => {
+      this.#timer = undefined;
+      this.nudge();
+    }, realMs);
   }
 
   /** Stops the loop after one last attempt at what is due now (SIGTERM: flush the outbox). */
@@ -95,6 +118,7 @@ export class OutboxDrainer {
     this.#cancel();
     await this.#running;
     await this.runOnce();
+    await this.#refreshing;
   }
 
   /** The store is down: these pages go out from memory (deduplicated, bounded). */
@@ -138,7 +162,8 @@ export class OutboxDrainer {
     return n;
   }
 
-  async #loop(): Promise<void> {
+  /** Rounds while something is due or nudged; resolves how long to sleep (real ms), or undefined when stopped. */
+  async #loop(): Promise<number | undefined> {
     do {
       this.#again = false;
       try {
@@ -149,10 +174,10 @@ export class OutboxDrainer {
         });
       }
     } while (this.#again && !this.#stopped);
-    if (!this.#stopped) await this.#sleep();
+    return this.#stopped ? undefined : this.#sleepMs();
   }
 
-  async #sleep(): Promise<void> {
+  async #sleepMs(): Promise<number> {
     const { clock } = this.deps;
     const now = clock.wallMs();
     let next = now + 60_000 * (clock.speed ?? 1);
@@ -168,15 +193,7 @@ export class OutboxDrainer {
     if (refresh)
       for (const [receiver, interval] of refresh.receivers)
         next = Math.min(next, (this.#refreshed.get(receiver) ?? now) + interval);
-    const realMs = Math.min(MAX_SLEEP_MS, Math.max(0, (next - now) / (clock.speed ?? 1)));
-    const timers = this.deps.timers ?? {
-      setTimeout,
-      clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
-    };
-    this.#timer = timers.setTimeout(() => {
-      this.#timer = undefined;
-      this.nudge();
-    }, realMs);
+    return Math.min(MAX_SLEEP_MS, Math.max(0, (next - now) / (clock.speed ?? 1)));
   }
 
   #cancel(): void {
@@ -202,13 +219,36 @@ export class OutboxDrainer {
         error: error instanceof Error ? error.message : String(error),
       });
     }
-    await Promise.all(due.map((entry) => this.#deliver(entry)));
+    const marks = await Promise.all(due.map((entry) => this.#deliver(entry)));
+    try {
+      // One transaction (one fsync) for the round's outcomes.
+      await this.deps.store.markOutbox(marks);
+    } catch (error) {
+      // Left pending in the store: sent again later (idempotent by dedup_key / delivery id).
+      this.deps.logger.error('could not record page deliveries; they will be sent again', {
+        pages: marks.length,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
     sent += due.length;
-    sent += await this.#refresh(now);
+    // Refreshes run beside the rounds, never in them: re-sending a thousand open incidents must
+    // not hold back a new page.
+    if (!this.#refreshing)
+      this.#refreshing = this.#refresh(now)
+        .catch((error: unknown) => {
+          this.deps.logger.error('Alertmanager refresh failed; tried again at the next interval', {
+            error: error instanceof Error ? error.message : String(error),
+          });
+          return 0;
+        })
+        .finally(() => {
+          this.#refreshing = undefined;
+        });
     return sent;
   }
 
-  async #deliver(entry: OutboxEntry): Promise<void> {
+  /** Sends one entry (or recognises it as sent from memory); the outcome to record. */
+  async #deliver(entry: OutboxEntry): Promise<OutboxMark> {
     const { logger, metrics } = this.deps;
     const remembered = this.#memory.get(key(entry.incident, entry.receiver, entry.action));
     let outcome: OutboxOutcome;
@@ -249,16 +289,7 @@ export class OutboxDrainer {
         });
       }
     }
-    try {
-      await this.deps.store.markOutbox(entry.id, outcome);
-    } catch (error) {
-      // Left pending in the store: sent again later (idempotent by dedup_key / delivery id).
-      logger.error('could not record a page delivery; it will be sent again', {
-        incident: entry.incident,
-        receiver: entry.receiver,
-        error: error instanceof Error ? error.message : String(error),
-      });
-    }
+    return { id: entry.id, outcome };
   }
 
   async #send(receiver: string, message: PageMessage): Promise<SendResult> {
@@ -332,21 +363,26 @@ export class OutboxDrainer {
       this.#refreshRound += 1;
       const round = this.#refreshRound;
       const targets = refresh.incidents.filter((i) => refresh.receiversOf(i).includes(receiver));
-      const results = await Promise.all(
-        targets.map((incident) =>
-          this.#send(receiver, {
-            ...pageMessage(incident, 'trigger', refresh.externalUrl),
-            action: 'refresh',
-            deliveryId: `${incident.id}/${receiver}/refresh-${round}`,
-          }),
-        ),
-      );
-      for (const r of results)
-        this.deps.metrics.recordPage(
-          receiver,
-          'refresh',
-          r.ok ? 'accepted' : r.retryable ? 'retry' : 'failed',
+      // A bounded number in flight: a thousand open incidents must not stall the event loop
+      // (and the polls on it) with a thousand sockets at once.
+      const limit = this.deps.concurrency ?? 32;
+      for (let i = 0; i < targets.length; i += limit) {
+        const results = await Promise.all(
+          targets.slice(i, i + limit).map((incident) =>
+            this.#send(receiver, {
+              ...pageMessage(incident, 'trigger', refresh.externalUrl),
+              action: 'refresh',
+              deliveryId: `${incident.id}/${receiver}/refresh-${round}`,
+            }),
+          ),
         );
+        for (const r of results)
+          this.deps.metrics.recordPage(
+            receiver,
+            'refresh',
+            r.ok ? 'accepted' : r.retryable ? 'retry' : 'failed',
+          );
+      }
       sent += targets.length;
     }
     return sent;

@@ -5,7 +5,7 @@ import type {
   EventQuery,
   IncidentQuery,
   Observation,
-  OutboxOutcome,
+  OutboxMark,
   Store,
 } from './store.js';
 
@@ -33,8 +33,8 @@ export class DelegatingStore implements Store {
   dueOutbox(now: number, limit: number) {
     return this.inner.dueOutbox(now, limit);
   }
-  markOutbox(id: number, outcome: OutboxOutcome) {
-    return this.inner.markOutbox(id, outcome);
+  markOutbox(marks: readonly OutboxMark[]) {
+    return this.inner.markOutbox(marks);
   }
   outboxPending() {
     return this.inner.outboxPending();

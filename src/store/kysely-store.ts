@@ -13,7 +13,7 @@ import type {
   IncidentQuery,
   Observation,
   OutboxEntry,
-  OutboxOutcome,
+  OutboxMark,
   Store,
   StoredIncident,
   StoredMemory,
@@ -254,19 +254,29 @@ export class KyselyStore implements Store {
     });
   }
 
-  markOutbox(id: number, outcome: OutboxOutcome): Promise<void> {
+  markOutbox(marks: readonly OutboxMark[]): Promise<void> {
+    if (marks.length === 0) return Promise.resolve();
     return this.guard('outbox', async () => {
-      const set =
-        outcome.result === 'accepted'
-          ? { result: 'accepted', accepted_at: outcome.at, reason: null, degraded: outcome.degraded ? 1 : 0 }
-          : outcome.result === 'pending'
-            ? { result: 'pending', next_at: outcome.nextAt, reason: outcome.reason }
-            : { result: 'failed', reason: outcome.reason };
-      await this.db
-        .updateTable('outbox')
-        .set((eb) => ({ ...set, attempts: eb('attempts', '+', 1) }))
-        .where('n', '=', id)
-        .execute();
+      await this.db.transaction().execute(async (tx) => {
+        for (const { id, outcome } of marks) {
+          const set =
+            outcome.result === 'accepted'
+              ? {
+                  result: 'accepted',
+                  accepted_at: outcome.at,
+                  reason: null,
+                  degraded: outcome.degraded ? 1 : 0,
+                }
+              : outcome.result === 'pending'
+                ? { result: 'pending', next_at: outcome.nextAt, reason: outcome.reason }
+                : { result: 'failed', reason: outcome.reason };
+          await tx
+            .updateTable('outbox')
+            .set((eb) => ({ ...set, attempts: eb('attempts', '+', 1) }))
+            .where('n', '=', id)
+            .execute();
+        }
+      });
     });
   }
 

@@ -104,6 +104,11 @@ export type OutboxOutcome =
   | { readonly result: 'pending'; readonly nextAt: number; readonly reason: string }
   | { readonly result: 'failed'; readonly reason: string };
 
+export interface OutboxMark {
+  readonly id: number;
+  readonly outcome: OutboxOutcome;
+}
+
 export interface IncidentQuery {
   readonly open?: boolean;
   readonly device?: string;
@@ -137,8 +142,8 @@ export interface Store {
   getIncident(id: string): Promise<StoredIncident | undefined>;
   /** Outbox entries due at `now` (pending, next attempt ≤ now), oldest first. */
   dueOutbox(now: number, limit: number): Promise<readonly OutboxEntry[]>;
-  /** Records an attempt's outcome (attempts + 1). */
-  markOutbox(id: number, outcome: OutboxOutcome): Promise<void>;
+  /** Records attempts' outcomes (attempts + 1 each), in one transaction: one fsync per round. */
+  markOutbox(marks: readonly OutboxMark[]): Promise<void>;
   /** Entries not yet delivered nor failed, and the earliest time one can be handed out (dueOutbox). */
   outboxPending(): Promise<{ readonly count: number; readonly nextAt: number | undefined }>;
   /** The pages of an incident, as its timeline shows them. */

@@ -333,10 +333,12 @@ export function storeContract(name: string, harness: () => StoreHarness): void {
       const pd = first.find((e) => e.receiver === 'pagerduty');
       if (!pd) throw new Error('no pagerduty entry');
       expect(pd.message.deliveryId).toBe(`${id}/pagerduty/trigger`);
-      await store.markOutbox(pd.id, { result: 'pending', nextAt: T0 + 60_000, reason: 'HTTP 503' });
+      await store.markOutbox([
+        { id: pd.id, outcome: { result: 'pending', nextAt: T0 + 60_000, reason: 'HTTP 503' } },
+      ]);
       expect((await store.dueOutbox(T0 + 10, 10)).map((e) => e.receiver)).toEqual(['alertmanager']);
       expect((await store.outboxPending()).count).toBe(8);
-      await store.markOutbox(pd.id, { result: 'accepted', at: T0 + 61_000 });
+      await store.markOutbox([{ id: pd.id, outcome: { result: 'accepted', at: T0 + 61_000 } }]);
       const next = await store.dueOutbox(T0 + 61_000, 10);
       expect(next.map((e) => `${e.receiver}:${e.action}:${e.seq}`).sort()).toEqual([
         'alertmanager:trigger:0',

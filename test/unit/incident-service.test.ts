@@ -115,7 +115,9 @@ describe('incident service over a real store', () => {
     expect(due[0]?.message.link).toBe('https://netwatch.example.net/incidents/2022-04-19-eqsin-asw1-eqsin');
     expect(r.due()).toBe(1);
     // Deliver both, then let the quiet period pass: one resolve to each receiver that got the trigger.
-    for (const d of due) await r.store.markOutbox(d.id, { result: 'accepted', at: DAY1 + MIN + 1000 });
+    await r.store.markOutbox(
+      due.map((d) => ({ id: d.id, outcome: { result: 'accepted', at: DAY1 + MIN + 1000 } })),
+    );
     r.at(DAY1 + 12 * MIN);
     await r.queue.tick();
     const resolved = await r.store.getIncident('2022-04-19-eqsin-asw1-eqsin');
