@@ -42,10 +42,15 @@ describe('alert volume', () => {
     expect(incident?.title).toMatch(/^40 devices at site sin \(site-wide/);
     const sent = actions(outcome.pages);
     const id = incident?.id;
-    expect(sent.filter((a) => a.startsWith('trigger:'))).toEqual([`trigger:${id}`]);
-    expect(sent.filter((a) => a.startsWith('resolve:'))).toEqual([`resolve:${id}`]);
-    // Everything else is an update of the same alert (PagerDuty: a trigger with the same dedup_key).
+    // PagerDuty sees one alert: every event under the incident's dedup_key (updates are triggers
+    // with the same key), one of them a resolve.
     expect(new Set(sent.map((a) => a.split(':')[1]))).toEqual(new Set([id]));
+    expect(sent.filter((a) => a.startsWith('resolve:'))).toEqual([`resolve:${id}`]);
+    // The outbox: one trigger, the rest updates naming the devices that joined.
+    const deliveries = outcome.incidents[0]?.deliveries ?? [];
+    expect(deliveries.filter((d) => d.action === 'trigger')).toHaveLength(1);
+    expect(deliveries.filter((d) => d.action === 'update').length).toBeGreaterThan(0);
+    expect(deliveries.every((d) => d.result === 'accepted')).toBe(true);
     // The first page went out at once: before most of the site had even been declared unreachable.
     const firstPage = outcome.pages[0]?.receivedAt ?? Number.POSITIVE_INFINITY;
     const unreachable = outcome.events.filter((e) => e.type === 'device_unreachable').map((e) => e.time);
@@ -70,6 +75,8 @@ describe('alert volume', () => {
     const incident = outcome.incidents[0]?.incident;
     expect(incident?.scope).toBe('fleet');
     expect(incident?.title).toMatch(/^netwatch cannot reach its fleet: 9 of 9 devices at 3 sites/);
-    expect(actions(outcome.pages).filter((a) => a.startsWith('trigger:'))).toHaveLength(1);
+    const deliveries = outcome.incidents[0]?.deliveries ?? [];
+    expect(deliveries.filter((d) => d.action === 'trigger')).toHaveLength(1);
+    expect(new Set(actions(outcome.pages).map((a) => a.split(':')[1]))).toEqual(new Set([incident?.id]));
   });
 });
