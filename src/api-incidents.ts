@@ -33,6 +33,15 @@ export interface IncidentApiDeps {
 
 const MAX_BODY = 64 * 1024;
 
+/** The decoded path, or undefined when its percent-encoding is malformed. */
+function pathOf(request: IncomingMessage): string | undefined {
+  try {
+    return decodeURIComponent(new URL(request.url ?? '/', 'http://netwatch').pathname);
+  } catch {
+    return undefined;
+  }
+}
+
 /** An incident as the list shows it. */
 export function incidentSummary(incident: Incident): Record<string, unknown> {
   const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -138,7 +147,8 @@ export function incidentRoutes(
       }),
     '/api/incidents/*': (request) =>
       guarded(async () => {
-        const path = decodeURIComponent(new URL(request.url ?? '/', 'http://netwatch').pathname);
+        const path = pathOf(request);
+        if (path === undefined) return json(400, { error: 'malformed percent-encoding in the path' });
         const rest = path.slice('/api/incidents/'.length);
         const match = /^(.+?)(?:\/report\.([a-z]+))?$/.exec(rest);
         const id = match?.[1] ?? '';
@@ -167,7 +177,9 @@ export function incidentRoutes(
         });
       }),
     'POST /api/incidents/*': (request) => {
-      const path = decodeURIComponent(new URL(request.url ?? '/', 'http://netwatch').pathname);
+      const path = pathOf(request);
+      if (path === undefined)
+        return Promise.resolve(json(400, { error: 'malformed percent-encoding in the path' }));
       const match = /^\/api\/incidents\/(.+)\/(notes|ack|resolve)$/.exec(path);
       if (!match)
         return Promise.resolve(json(404, { error: 'POST to /api/incidents/{id}/notes, /ack or /resolve' }));

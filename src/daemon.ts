@@ -110,6 +110,13 @@ export async function startDaemon(initial: Config, deps: DaemonDeps): Promise<Da
     silences: () => silences,
     onPagesDue: () => drainer?.nudge(),
     onFailOpen: (drafts) => drainer?.failOpen(drafts),
+    onBug: (error) => {
+      metrics.recordInternalError('correlate');
+      logger.error('correlator failed: events stored without their incident changes', {
+        error: error.message,
+        at: error.stack?.split('\n')[1]?.trim() ?? '',
+      });
+    },
     onIncidents: (written) => {
       metrics.paging.incidentsOpen.set(incidents.openIncidents().length);
       for (const i of written)

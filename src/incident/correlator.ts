@@ -309,10 +309,14 @@ class Work {
   /** An open incident this device's first impact belongs to as part of a site or fleet storm. */
   stormFor(event: RecordedEvent): Tracked | undefined {
     const { siteStorm, fleet } = this.settings;
+    // A device outside maintenance never joins one inside (its page would be held back), nor
+    // the other way round (a planned reboot would page).
+    const planned = this.settings.maintenanceAt(event.device, event.site, event.time) !== undefined;
     let best: Tracked | undefined;
     for (const tracked of this.incidents.values()) {
       const { incident } = tracked;
       if (incident.status !== 'open' || incident.devices.includes(event.device)) continue;
+      if ((incident.maintenance !== undefined) !== planned) continue;
       const since = event.time - tracked.lastJoinAt;
       const sameSite = incident.site === event.site && incident.scope !== 'fleet';
       const siteStorm_ = sameSite && since >= -siteStorm.withinMs && since <= siteStorm.withinMs;

@@ -34,6 +34,8 @@ export interface IncidentServiceDeps {
   readonly onFailOpen: (drafts: readonly OutboxDraft[]) => void;
   /** Incidents written (metrics). */
   readonly onIncidents?: (incidents: readonly Incident[]) => void;
+  /** The correlator threw (a bug): its events are stored, their incident changes are not. */
+  readonly onBug?: (error: Error) => void;
 }
 
 const DAY = 86_400_000;
@@ -112,7 +114,7 @@ export class IncidentService {
 
   /** One store call's correlation: its inputs are the recorded events, then operators, then time. */
   correlation(): Correlation {
-    let result: { state: CorrelatorState; effects: readonly Effect[] } | undefined;
+    let result: { readonly state: CorrelatorState; readonly effects: readonly Effect[] } | undefined;
     const ops = this.#ops.slice();
     const run = (recorded: readonly RecordedEvent[]): IncidentWrites => {
       const now = this.deps.wallMs();
@@ -121,8 +123,16 @@ export class IncidentService {
         ...ops,
         { kind: 'tick', now },
       ];
-      result = correlate(this.#state, inputs, this.settings());
-      return this.#writes(result.effects, now, false);
+      try {
+        result = correlate(this.#state, inputs, this.settings());
+        return this.#writes(result.effects, now, false);
+      } catch (error) {
+        // A bug in the correlator must not cost the events (their commit would fail, and every
+        // commit after it): they are stored without incident changes, and it is reported.
+        result = undefined;
+        this.deps.onBug?.(error instanceof Error ? error : new Error(String(error)));
+        return { incidents: [], outbox: [] };
+      }
     };
     return {
       correlate: run,

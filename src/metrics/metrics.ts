@@ -20,10 +20,19 @@ const ROLES: readonly VcRole[] = ['master', 'backup', 'linecard', 'unknown'];
 /**
  * Where an internal error (a bug or an unexpected throw, not a device failure) was caught:
  * `detect` a detector, `pipeline` the rest of one poll's handling, `poll` a poll that threw,
- * `tick` a scheduler tick that threw, `store` a commit that failed for a reason other than the
+ * `tick` a scheduler tick that threw, `correlate` the incident correlator (its events are stored
+ * without their incident changes), `store` a commit that failed for a reason other than the
  * store (a bug in the batch or in a listener: not a `StoreError`), `http` a route handler that threw.
  */
-export const INTERNAL_ERROR_STAGES = ['detect', 'pipeline', 'poll', 'tick', 'store', 'http'] as const;
+export const INTERNAL_ERROR_STAGES = [
+  'detect',
+  'pipeline',
+  'poll',
+  'tick',
+  'store',
+  'http',
+  'correlate',
+] as const;
 export type InternalErrorStage = (typeof INTERNAL_ERROR_STAGES)[number];
 
 /** The store operation that failed. */

@@ -321,3 +321,20 @@ describe('correlator: lasting impacts per device', () => {
     expect(incident.impactEnd).toBeUndefined();
   });
 });
+
+describe('correlator: storms and maintenance', () => {
+  it('a device outside maintenance does not join a site incident inside one (its page is not held back)', () => {
+    const set = settings({
+      maintenanceAt: (d) => (d === 'tor1-sin' ? { reason: 'upgrade', until: s(3600) } : undefined),
+    });
+    const { incidents, pages } = run(
+      [
+        event(ev('tor1-sin', 'device_reboot', 0, {}, 'sin')),
+        event(ev('tor2-sin', 'device_reboot', 20, {}, 'sin')),
+      ],
+      set,
+    );
+    expect(incidents.map((i) => i.devices)).toEqual([['tor1-sin'], ['tor2-sin']]);
+    expect(pages).toEqual([{ id: '2022-04-19-sin-tor2-sin', action: 'trigger' }]);
+  });
+});

@@ -182,3 +182,41 @@ describe('incident service over a real store', () => {
     await r.close();
   });
 });
+
+describe('incident service: a correlator bug', () => {
+  it('costs the incident changes of that commit, never its events; it is reported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netwatch-incidents-bug-'));
+    dirs.push(dir);
+    const opened = await SqliteStore.open(dir, { synchronous: 'NORMAL', wallMs: () => DAY1 });
+    if (!opened.ok) throw new Error(opened.reason);
+    const cfg = config();
+    const bugs: string[] = [];
+    const service = await IncidentService.load(opened.store, {
+      config: () => cfg,
+      wallMs: () => DAY1,
+      silences: () => {
+        throw new Error('boom');
+      },
+      onPagesDue: () => undefined,
+      onFailOpen: () => undefined,
+      onBug: (error) => bugs.push(error.message),
+    });
+    const queue = new CommitQueue({
+      store: opened.store,
+      correlation: () => service.correlation(),
+      onCommitted: () => undefined,
+      onError: (error) => {
+        throw error;
+      },
+      flushDelayMs: 0,
+    });
+    expect(await queue.submit({ device: 'asw1-eqsin', events: [draft('master_switchover', DAY1)] })).toBe(
+      true,
+    );
+    expect((await opened.store.queryEvents({})).map((e) => e.type)).toEqual(['master_switchover']);
+    expect(await opened.store.queryIncidents({})).toEqual([]);
+    expect(bugs[0]).toBe('boom');
+    queue.close();
+    await opened.store.close();
+  });
+});
