@@ -35,7 +35,8 @@ Usage:
                                        operator actions, through the running daemon
                                        (http.write_token); the author is --author or your login
   netwatch notify test [RECEIVER] [-c FILE] [--json]
-                                       a test page (and its resolve) to each receiver and route
+                                       a test page (and its resolve) to each receiver and route,
+                                       or to one receiver (pagerduty, eqsin/pagerduty) or route
 ${SIMULATE_USAGE}
   netwatch --help | --version
 
@@ -190,12 +191,8 @@ const COMMANDS = {
       out.error('usage: netwatch note ID "text" [-c FILE] [--author NAME]');
       return 2;
     }
-    const { runIncidentWrite } = await import('./cli/incidents.js');
-    return runIncidentWrite(
-      { file: values.config, id, action: 'notes', text, author: values.author },
-      process.env,
-      out,
-    );
+    const { runNote } = await import('./cli/note.js');
+    return runNote({ file: values.config, id, text, author: values.author }, process.env, out);
   },
   silence: async (args, out) => {
     const { values, positionals } = parseArgs({

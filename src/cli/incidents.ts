@@ -25,6 +25,7 @@ const stamp = (ms: number | undefined) =>
         .replace('T', ' ')
         .replace(/\.\d+Z$/, 'Z');
 
+/** id, status, scope, devices, OUTAGE BEGINS → ENDS, duration, title: device text made printable. */
 function line(incident: Incident): string {
   const duration =
     incident.impactEnd !== undefined
@@ -34,9 +35,9 @@ function line(incident: Incident): string {
     printable(incident.id, 120).padEnd(34),
     incident.status.padEnd(8),
     incident.scope.padEnd(6),
-    `${stamp(incident.impactStart)} → ${stamp(incident.impactEnd)}`.padEnd(45),
-    duration.padEnd(9),
     printable(incident.devices.join(','), 80).padEnd(16),
+    `${stamp(incident.impactStart)} → ${stamp(incident.impactEnd)}`.padEnd(43),
+    duration.padEnd(9),
     printable(incident.title, 200),
   ].join(' ');
 }
@@ -68,13 +69,19 @@ async function withStore<T>(
   }
 }
 
+/** The list shows this many, newest first (the API pages further with ?limit). */
+const LIST_LIMIT = 500;
+
 export async function runIncidentsList(
   options: { readonly file: string; readonly open: boolean; readonly json: boolean },
   env: Environment,
   out: Output,
 ): Promise<number> {
   const result = await withStore(options.file, env, out, 'incidents', async (store) => {
-    const rows = await store.queryIncidents({ ...(options.open ? { open: true } : {}), limit: 500 });
+    const rows = await store.queryIncidents({
+      ...(options.open ? { open: true } : {}),
+      limit: LIST_LIMIT,
+    });
     if (options.json)
       out.print(
         JSON.stringify(
@@ -85,6 +92,8 @@ export async function runIncidentsList(
       );
     else if (rows.length === 0) out.print(options.open ? 'no open incidents' : 'no incidents');
     else for (const r of rows) out.print(line(r.incident));
+    // On stderr: a JSON reader still gets a clean array, a person learns the list is cut.
+    if (rows.length === LIST_LIMIT) out.error(`netwatch incidents: the newest ${LIST_LIMIT} shown`);
     return 0;
   });
   return result;
@@ -145,6 +154,10 @@ export async function runIncidentWrite(
     return code;
   }
   const verb = { ack: 'acknowledged', resolve: 'resolved', notes: 'note added to' }[options.action];
-  out.print(`${verb} ${printable(options.id, 120)} (by ${printable(author, 100)})`);
+  // 202: the daemon queued the ack/resolve but its commit has not happened yet (store busy or
+  // failing); it is applied with the next commit, so say so instead of claiming it is done.
+  const queued =
+    answer.reached && answer.status === 202 ? " (queued: applied with the daemon's next commit)" : '';
+  out.print(`${verb} ${printable(options.id, 120)} (by ${printable(author, 100)})${queued}`);
   return 0;
 }

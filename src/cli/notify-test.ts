@@ -20,13 +20,18 @@ interface Outcome {
   readonly resolve?: SendResult & { readonly ms: number };
 }
 
-function testMessage(externalUrl: string, now: number): Omit<PageMessage, 'action' | 'deliveryId'> {
-  const id = `netwatch-test-${new Date(now)
+/** `netwatch-test-20221119T045920`: UTC, to the second, so two runs a second apart differ. */
+export function testIncidentId(now: number): string {
+  return `netwatch-test-${new Date(now)
     .toISOString()
     .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}`;
+    .replace(/\.\d+Z$/, '')}`;
+}
+
+/** The test page: plain enough that whoever sees it on a phone knows to ignore it. */
+function testMessage(externalUrl: string, now: number): Omit<PageMessage, 'action' | 'deliveryId'> {
   return {
-    incident: id,
+    incident: testIncidentId(now),
     scope: 'device',
     site: 'test',
     devices: ['netwatch'],
@@ -34,14 +39,20 @@ function testMessage(externalUrl: string, now: number): Omit<PageMessage, 'actio
     summary: 'netwatch test page: please ignore',
     cause: 'test',
     impactStart: now,
-    link: `${externalUrl}/incidents/${encodeURIComponent(id)}`,
+    // The test incident is not in the store: link to netwatch itself, not to a page that 404s.
+    link: externalUrl,
     types: [],
     remarks: ['test page'],
   };
 }
 
-const describe = (r: SendResult & { readonly ms: number }) =>
-  r.ok ? `${r.ms} ms` : `${r.retryable ? '' : 'not retryable: '}${printable(r.reason, 300)}`;
+/** How the output names a receiver: a route's receivers with their route, so a bad key is placed. */
+const label = (o: Pick<Outcome, 'receiver' | 'route'>) =>
+  o.route !== undefined ? `route ${o.receiver}` : o.receiver;
+
+/** Reasons come from the pagers, which never put a secret in one (page/pager.ts). */
+const failure = (r: SendResult) =>
+  r.ok ? '' : `${printable(r.reason, 300)} (${r.retryable ? 'retryable' : 'not retryable'})`;
 
 export async function runNotifyTest(
   options: { readonly file: string; readonly receiver: string | undefined; readonly json: boolean },
@@ -59,10 +70,13 @@ export async function runNotifyTest(
     );
     return 2;
   }
-  const chosen = options.receiver === undefined ? every : every.filter((t) => t.name === options.receiver);
+  // A receiver's name (`pagerduty`, `eqsin/pagerduty`) or a route's name (all its receivers).
+  const wanted = options.receiver;
+  const chosen =
+    wanted === undefined ? every : every.filter((t) => t.name === wanted || t.route?.name === wanted);
   if (chosen.length === 0) {
     out.error(
-      `netwatch notify test: no receiver named "${printable(options.receiver ?? '', 80)}"; configured: ${every.map((t) => t.name).join(', ')}`,
+      `netwatch notify test: no receiver or route named "${printable(wanted ?? '', 80)}"; configured: ${every.map((t) => t.name).join(', ')}`,
     );
     return 2;
   }
@@ -78,8 +92,14 @@ export async function runNotifyTest(
       try {
         pager = pagerFor(target, { timeoutMs: config.notify.timeoutMs, now });
       } catch (error) {
+        // A receiver the config let through but no pager accepts (its URL): a failure of that
+        // receiver, not of the command, so the others are still tested.
         const reason = error instanceof Error ? error.message : String(error);
-        return { receiver: target.name, trigger: { ok: false, retryable: false, reason, ms: 0 } } as Outcome;
+        return {
+          receiver: target.name,
+          ...(target.route ? { route: target.route.name } : {}),
+          trigger: { ok: false, retryable: false, reason, ms: 0 },
+        };
       }
       const id = base.incident;
       const trigger = await timed(() =>
@@ -119,13 +139,14 @@ export async function runNotifyTest(
       ),
     );
   } else {
-    const width = Math.max(...outcomes.map((o) => o.receiver.length));
+    const width = Math.max(...outcomes.map((o) => label(o).length));
     for (const o of outcomes) {
-      const name = o.receiver.padEnd(width);
-      if (!o.trigger.ok) out.print(`${name}  FAILED: ${describe(o.trigger)}`);
+      const name = label(o).padEnd(width);
+      if (!o.trigger.ok) out.print(`${name}  FAILED: ${failure(o.trigger)}`);
       else if (o.resolve && !o.resolve.ok)
+        // The test alert is open at the receiver: say so, it needs closing by hand.
         out.print(
-          `${name}  accepted the trigger (${o.trigger.ms} ms) but FAILED the resolve: ${describe(o.resolve)}`,
+          `${name}  FAILED the resolve: ${failure(o.resolve)}; the trigger was accepted (${o.trigger.ms} ms), close the test alert by hand`,
         );
       else out.print(`${name}  accepted (trigger ${o.trigger.ms} ms, resolve ${o.resolve?.ms ?? 0} ms)`);
     }

@@ -1,3 +1,4 @@
+import { parseDuration } from '../config/duration.js';
 import type { Environment } from '../config/env.js';
 import { printable } from '../text.js';
 import { exitFor, failureText, loginName, postToDaemon } from './daemon-api.js';
@@ -20,6 +21,14 @@ export async function runSilence(
   env: Environment,
   out: Output,
 ): Promise<number> {
+  // Checked here too, so a typo is a usage error even when the daemon is down; the daemon
+  // applies its own bounds (at most 30d) and its 400 says so.
+  if (parseDuration(options.for) === undefined) {
+    out.error(
+      `netwatch silence: --for takes a duration such as 30m, 2h or 1d, not "${printable(options.for, 40)}"`,
+    );
+    return 2;
+  }
   const loaded = await loadConfigOrReport(options.file, env, out);
   if (!loaded.ok) return loaded.code;
   const author = options.author ?? loginName(env);
